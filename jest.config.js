@@ -1,0 +1,27 @@
+// Unit tests sit beside the code (src/**/*.spec.ts); end-to-end tests in test/ drive the real
+// application over HTTP on temporary SQLite databases.
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: '.',
+      roots: ['<rootDir>/src'],
+      testRegex: '\\.spec\\.ts$',
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      transform,
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      rootDir: '.',
+      roots: ['<rootDir>/test'],
+      testRegex: '\\.e2e-spec\\.ts$',
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      transform,
+    },
+  ],
+};

@@ -1,0 +1,12 @@
+// What Passport keeps in `req.user` for a signed-in request (loaded by SessionSerializer).
+declare global {
+  namespace Express {
+    interface User {
+      id: number;
+      username: string;
+      email: string;
+    }
+  }
+}
+
+export {};

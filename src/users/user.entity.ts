@@ -1,0 +1,28 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  /** As the person typed it, for display. */
+  @Column({ length: 20 })
+  username!: string;
+
+  /** The lower-cased username: the unique key, so `Alice` and `alice` are one name. */
+  @Index('UQ_users_username_key', { unique: true })
+  @Column({ name: 'username_key', length: 20 })
+  usernameKey!: string;
+
+  /** Trimmed and lower-cased before it is stored. */
+  @Index('UQ_users_email', { unique: true })
+  @Column({ length: 254 })
+  email!: string;
+
+  /** Never loaded unless asked for by name: only the sign-in check needs it. */
+  @Column({ name: 'password_hash', length: 100, select: false })
+  passwordHash!: string;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+}
