@@ -1,6 +1,6 @@
 // Unit tests sit beside the code (src/**/*.spec.ts); end-to-end tests in test/ drive the real
 // application over HTTP on temporary SQLite databases.
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+const transform = { '^.+\\.ts$': 'ts-jest' };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -13,6 +13,7 @@ module.exports = {
       testRegex: '\\.spec\\.ts$',
       moduleFileExtensions: ['ts', 'js', 'json'],
       transform,
+      setupFiles: ['reflect-metadata'],
     },
     {
       displayName: 'e2e',
@@ -22,6 +23,7 @@ module.exports = {
       testRegex: '\\.e2e-spec\\.ts$',
       moduleFileExtensions: ['ts', 'js', 'json'],
       transform,
+      setupFiles: ['reflect-metadata'],
     },
   ],
 };

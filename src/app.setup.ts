@@ -1,4 +1,8 @@
-import { NestApplicationOptions, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  NestApplicationOptions,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { NextFunction, Request, Response, urlencoded } from 'express';
@@ -22,17 +26,23 @@ export async function createApp(
   config: AppConfig,
   options: NestApplicationOptions = {},
 ): Promise<NestExpressApplication> {
+  // First, so that a missing production secret stops the start before anything else runs.
+  const sessionSecrets = resolveSessionSecrets(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     ...options,
     // Only HTML forms are accepted, through the parser configured below.
     bodyParser: false,
   });
-  configureApp(app, config);
+  configureApp(app, config, sessionSecrets);
   return app;
 }
 
 /** Everything around the routes, in the order a request meets it. */
-export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+export function configureApp(
+  app: NestExpressApplication,
+  config: AppConfig,
+  sessionSecrets: string[],
+): void {
   app.disable('x-powered-by');
   if (config.trustProxy !== undefined) {
     app.set('trust proxy', config.trustProxy);
@@ -43,6 +53,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useStaticAssets(BOOTSTRAP_CSS_DIR, { prefix: '/static/bootstrap', index: false });
 
   app.setBaseViewsDir(VIEWS_DIR);
+  // The engine is given explicitly so that Express renders with this hbs, which has the partials.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- made to be passed to Express as is
+  app.engine('hbs', hbs.__express);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
   hbs.registerPartials(join(VIEWS_DIR, 'partials'));
@@ -55,7 +68,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(
     session({
       name: config.isProduction ? '__Host-sid' : 'sid',
-      secret: resolveSessionSecrets(config),
+      secret: sessionSecrets,
       store: app.get(TypeormSessionStore),
       resave: false,
       saveUninitialized: false,
@@ -69,14 +82,20 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(csrfProtection);
 
   app.useGlobalPipes(formValidationPipe);
-  app.enableShutdownHooks();
 }
+
+/** Names that can never be form fields, and that class-transformer silently skips. */
+const RESERVED_FIELDS = ['constructor', 'prototype', '__proto__'];
 
 /** A POST must be an HTML form: JSON, multipart or no body at all get 415. */
 function requireFormBody(req: Request, _res: Response, next: NextFunction): void {
-  if (req.method === 'POST' && !req.is('application/x-www-form-urlencoded')) {
+  if (req.method !== 'POST') {
+    next();
+  } else if (!req.is('application/x-www-form-urlencoded')) {
     next(new UnsupportedMediaTypeException());
-    return;
+  } else if (RESERVED_FIELDS.some((name) => Object.hasOwn(req.body as object, name))) {
+    next(new BadRequestException());
+  } else {
+    next();
   }
-  next();
 }

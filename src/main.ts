@@ -2,11 +2,29 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 
+/** How long requests in flight may take to finish after SIGTERM before the process gives up. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 async function bootstrap(): Promise<void> {
+  const logger = new Logger('Bootstrap');
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  new Logger('Bootstrap').log(`Listening on http://localhost:${config.port}`);
+  logger.log(`Listening on http://localhost:${config.port}`);
+
+  const shutdown = async (signal: string) => {
+    logger.log(`${signal} received: finishing the requests in flight`);
+    setTimeout(() => {
+      logger.error(`Requests still running after ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    // Stops accepting connections, waits for the open requests, then closes the database.
+    await app.close();
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void shutdown(signal));
+  }
 }
 
 bootstrap().catch((error: unknown) => {

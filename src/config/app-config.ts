@@ -82,7 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: parsed.PORT,
     host: parsed.HOST,
     database: parseDatabaseUrl(parsed.DATABASE_URL),
-    sessionSecrets: parsed.SESSION_SECRET?.split(','),
+    sessionSecrets: parsed.SESSION_SECRET?.split(',').map((secret) => secret.trim()),
     bcryptCost: parsed.BCRYPT_COST,
     trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
   });

@@ -1,12 +1,41 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import 'reflect-metadata';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { isIP } from 'node:net';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
-/** A number of proxy hops, or a comma-separated list of addresses, subnets or Express's names. */
-const TRUST_PROXY_PATTERN =
-  /^(\d{1,2}|(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?))*)$/;
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Express's `trust proxy` values that are safe to accept: a number of hops, or a list of proxy
+ * addresses, subnets or Express's names. `true` is refused: it would trust any client's
+ * X-Forwarded-For.
+ */
+export function isTrustProxy(value: unknown): boolean {
+  if (typeof value !== 'string') {
+    return false;
+  }
+  if (/^\d{1,2}$/.test(value)) {
+    return true;
+  }
+  return value.split(',').every((entry) => {
+    const [address, prefix, ...rest] = entry.trim().split('/');
+    if (rest.length > 0) {
+      return false;
+    }
+    if (prefix === undefined && PROXY_NAMES.has(address)) {
+      return true;
+    }
+    const version = isIP(address);
+    const maxPrefix = version === 4 ? 32 : 128;
+    return (
+      version !== 0 &&
+      (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix))
+    );
+  });
+}
 
 /**
  * The process environment as the application accepts it. Each message completes the sentence
@@ -25,7 +54,10 @@ export class Environment {
   @Matches(/^[0-9A-Za-z.:-]+$/, { message: 'must be a host name or an IP address' })
   HOST = '0.0.0.0';
 
-  @Matches(/^sqlite:.+$/, { message: 'must be sqlite:PATH, for example sqlite:data/app.db' })
+  // A database in memory would lose every account and session at each restart.
+  @Matches(/^sqlite:(?!:memory:$).+$/, {
+    message: 'must be sqlite:PATH, for example sqlite:data/app.db',
+  })
   DATABASE_URL = 'sqlite:data/app.db';
 
   @IsOptional()
@@ -41,9 +73,12 @@ export class Environment {
   BCRYPT_COST = 12;
 
   @IsOptional()
-  @Matches(TRUST_PROXY_PATTERN, {
-    message:
-      'must be a number of proxy hops (such as 1) or a comma-separated list of proxy addresses or subnets',
-  })
+  @ValidateBy(
+    { name: 'isTrustProxy', validator: { validate: isTrustProxy } },
+    {
+      message:
+        'must be a number of proxy hops (such as 1) or a comma-separated list of proxy addresses or subnets',
+    },
+  )
   TRUST_PROXY?: string;
 }

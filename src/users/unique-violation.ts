@@ -9,7 +9,10 @@ export function uniqueViolation(error: unknown): 'username' | 'email' | undefine
   // PostgreSQL: code 23505, with the index name in `constraint`.
   const driverError = error.driverError as { code?: string; constraint?: string; message?: string };
   const text = `${driverError.constraint ?? ''} ${driverError.message ?? ''}`;
-  if (driverError.code !== 'SQLITE_CONSTRAINT' && driverError.code !== '23505') {
+  const unique =
+    driverError.code === '23505' ||
+    (driverError.code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test(text));
+  if (!unique) {
     return undefined;
   }
   if (/users\.email|UQ_users_email/.test(text)) {

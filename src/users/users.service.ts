@@ -57,11 +57,15 @@ export class UsersService {
    */
   async create({ username, email, passwordHash }: NewUser): Promise<User> {
     try {
-      const user = await this.users.save(
-        this.users.create({ username, usernameKey: username.toLowerCase(), email, passwordHash }),
-      );
-      delete (user as Partial<User>).passwordHash;
-      return user;
+      // One INSERT, no transaction: SQLite's single connection would let concurrent
+      // transactions (as `save` opens) interleave and roll back each other's rows.
+      const { identifiers } = await this.users.insert({
+        username,
+        usernameKey: username.toLowerCase(),
+        email,
+        passwordHash,
+      });
+      return (await this.findById(identifiers[0].id as number)) as User;
     } catch (error) {
       const field = uniqueViolation(error);
       if (field) {

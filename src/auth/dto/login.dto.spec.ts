@@ -1,0 +1,89 @@
+import { FieldErrors, FormError } from '../../common/form-error';
+import { formValidationPipe } from '../../common/form-validation.pipe';
+import { LoginDto } from './login.dto';
+
+const formFactory = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  email: 'alice@example.com',
+  password: 'violet-kettle-42',
+  ...overrides,
+});
+
+const validate = (body: Record<string, unknown>): Promise<unknown> =>
+  formValidationPipe.transform(body, { type: 'body', metatype: LoginDto });
+
+/** The messages by field of the FormError the form is refused with. */
+async function errorsOf(body: Record<string, unknown>): Promise<FieldErrors> {
+  const error = await validate(body).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FormError);
+  return (error as FormError).fields;
+}
+
+describe(LoginDto.name, () => {
+  it('accepts the form, with the email trimmed and lower-cased and next kept', async () => {
+    const dto = await validate(formFactory({ email: ' Alice@Example.COM ', next: '/account' }));
+
+    expect(dto).toBeInstanceOf(LoginDto);
+    expect(dto).toEqual({
+      email: 'alice@example.com',
+      password: 'violet-kettle-42',
+      next: '/account',
+    });
+  });
+
+  it('needs no next', async () => {
+    const dto = (await validate(formFactory())) as LoginDto;
+
+    expect(dto.next).toBeUndefined();
+  });
+
+  // Length rules are the registration's business: at sign-in a wrong password of any
+  // reasonable length gets the one "Invalid email or password." answer from AuthService.
+  it.each(['short', 'x'.repeat(100), 'password'])(
+    'lets the password %p through',
+    async (password) => {
+      await expect(validate(formFactory({ password }))).resolves.toMatchObject({ password });
+    },
+  );
+
+  it.each([
+    ['an invalid email', { email: 'alice' }, { email: ['Please enter a valid email address'] }],
+    ['a missing email', { email: undefined }, { email: ['Email is required'] }],
+    [
+      'an email sent twice',
+      { email: ['a@x.io', 'b@x.io'] },
+      { email: ['Email must be sent once, as text'] },
+    ],
+    ['a missing password', { password: undefined }, { password: ['Password is required'] }],
+    ['an empty password', { password: '' }, { password: ['Please enter your password'] }],
+    [
+      'a password sent twice',
+      { password: ['a', 'b'] },
+      { password: ['Password must be sent once, as text'] },
+    ],
+    [
+      'a password over 1024 characters',
+      { password: 'x'.repeat(1025) },
+      { password: ['Invalid email or password.'] },
+    ],
+    [
+      'a next sent twice',
+      { next: ['/a', '/b'] },
+      { next: ['The page to return to must be sent once, as text'] },
+    ],
+    [
+      'a next over 2048 characters',
+      { next: `/${'a'.repeat(2048)}` },
+      { next: ['The page to return to is too long'] },
+    ],
+    [
+      'a field the form does not have',
+      { username: 'alice' },
+      { form: ['The form contained a field it does not have. Please use the form on this page.'] },
+    ],
+  ])('refuses %s', async (_name, overrides, errors) => {
+    await expect(errorsOf(formFactory(overrides))).resolves.toEqual(errors);
+  });
+});

@@ -1,0 +1,132 @@
+import 'reflect-metadata';
+import { isAbsolute, resolve } from 'node:path';
+import { AppConfig, ConfigError, loadConfig } from './app-config';
+
+const SECRET = 'a-very-long-session-secret-of-40-chars!!';
+
+/** The problems `loadConfig` reports for `env`, or fails the test when it accepts it. */
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe(loadConfig.name, () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const sut = loadConfig({});
+
+    expect(sut).toBeInstanceOf(AppConfig);
+    expect(sut).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      host: '0.0.0.0',
+      database: { type: 'sqlite', path: resolve('data/app.db') },
+      bcryptCost: 12,
+    });
+    expect(sut.sessionSecrets).toBeUndefined();
+    expect(sut.trustProxy).toBeUndefined();
+    expect(sut.isProduction).toBe(false);
+  });
+
+  it('treats empty and blank values as unset', () => {
+    const sut = loadConfig({ PORT: '', BCRYPT_COST: '  ', NODE_ENV: '', SESSION_SECRET: '' });
+
+    expect(sut).toMatchObject({ port: 3000, bcryptCost: 12, nodeEnv: 'development' });
+    expect(sut.sessionSecrets).toBeUndefined();
+  });
+
+  it('reads valid settings into typed values', () => {
+    const sut = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'sqlite:/var/lib/app/app.db',
+      SESSION_SECRET: `${SECRET},${SECRET.toUpperCase()}`,
+      BCRYPT_COST: '4',
+    });
+
+    expect(sut).toMatchObject({
+      nodeEnv: 'production',
+      port: 8080,
+      host: '127.0.0.1',
+      database: { type: 'sqlite', path: '/var/lib/app/app.db' },
+      sessionSecrets: [SECRET, SECRET.toUpperCase()],
+      bcryptCost: 4,
+    });
+    expect(sut.isProduction).toBe(true);
+  });
+
+  it('resolves a relative sqlite path to an absolute one', () => {
+    const sut = loadConfig({ DATABASE_URL: 'sqlite:tmp/test.db' });
+
+    expect(isAbsolute(sut.database.path)).toBe(true);
+    expect(sut.database.path).toBe(resolve('tmp/test.db'));
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '0'],
+    ['BCRYPT_COST', '3'],
+    ['BCRYPT_COST', '32'],
+    ['NODE_ENV', 'staging'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['SESSION_SECRET', 'too-short'],
+    ['TRUST_PROXY', 'true'],
+    ['HOST', 'local host'],
+  ])('refuses %s=%s with one line naming the variable', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name} `));
+    expect(problems[0]).not.toContain('\n');
+  });
+
+  it('refuses a SESSION_SECRET list when one of its secrets is too short', () => {
+    expect(problemsOf({ SESSION_SECRET: `${SECRET},short` })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET /),
+    ]);
+  });
+
+  it('reports every bad setting, one line each', () => {
+    const problems = problemsOf({ PORT: 'abc', BCRYPT_COST: '3', NODE_ENV: 'staging' });
+
+    expect(problems).toHaveLength(3);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT /),
+        expect.stringMatching(/^BCRYPT_COST /),
+        expect.stringMatching(/^NODE_ENV /),
+      ]),
+    );
+  });
+
+  it('never repeats the value of a refused SESSION_SECRET', () => {
+    const secret = 'hunter2-is-my-secret';
+
+    let thrown: unknown;
+    try {
+      loadConfig({ SESSION_SECRET: secret });
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).message).not.toContain(secret);
+    expect((thrown as ConfigError).problems.join('\n')).not.toContain(secret);
+  });
+
+  it.each([
+    ['1', 1],
+    ['2', 2],
+    ['loopback', 'loopback'],
+    ['10.0.0.0/8, 192.168.1.1', '10.0.0.0/8, 192.168.1.1'],
+    ['loopback,172.16.0.0/12,fd00::/8', 'loopback,172.16.0.0/12,fd00::/8'],
+  ])('accepts TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(expected);
+  });
+});

@@ -1,0 +1,168 @@
+import { statSync } from 'node:fs';
+import { Registration, csrfTokenIn, logIn, register, sessionCookie } from './helpers/forms';
+import { startTestApp, TestApp } from './helpers/test-app';
+import { sessionSecretFile } from '../src/config/session-secret';
+
+describe('Sessions (DESIGN.md §4)', () => {
+  let sut: TestApp;
+  let account: Registration;
+
+  beforeAll(async () => {
+    sut = await startTestApp();
+    account = await register(sut.agent());
+  });
+
+  afterAll(() => sut.cleanup());
+
+  it('keeps sessions in the database, and the cookie holds only a signed id', async () => {
+    const before = await sut.countRows('sessions');
+    const agent = sut.agent();
+    const res = await logIn(agent, account.email, account.password);
+    const cookie = sessionCookie(res) as string;
+
+    expect(cookie).toMatch(/^sid=s%3A[\w-]+\.[\w%]+$/);
+    expect(decodeURIComponent(cookie)).not.toContain(account.email);
+    expect(await sut.countRows('sessions')).toBe(before + 1);
+    expect(res.headers['set-cookie']?.[0]).toMatch(/; Path=\/; HttpOnly; SameSite=Lax$/);
+  });
+
+  describe('POST /logout', () => {
+    it('destroys the session on the server and sends to /login with a message', async () => {
+      const agent = sut.agent();
+      const signIn = await logIn(agent, account.email, account.password);
+      const oldCookie = sessionCookie(signIn) as string;
+      const oldId = decodeURIComponent(oldCookie).slice('sid=s:'.length).split('.')[0];
+
+      const home = await agent.get('/').expect(200);
+      const res = await agent
+        .post('/logout')
+        .type('form')
+        .send({ _csrf: csrfTokenIn(home.text) });
+
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/login');
+      expect(sessionCookie(res)).not.toBe(oldCookie);
+      expect(await sut.countRows('sessions', 'id = ?', [oldId])).toBe(0);
+
+      const login = await agent.get('/login').expect(200);
+      expect(login.text).toContain('You have been logged out.');
+      await agent.get('/').expect(303);
+    });
+
+    it('replaying the old cookie after sign-out is anonymous', async () => {
+      const agent = sut.agent();
+      const oldCookie = sessionCookie(
+        await logIn(agent, account.email, account.password),
+      ) as string;
+      const home = await agent.get('/').expect(200);
+      await agent
+        .post('/logout')
+        .type('form')
+        .send({ _csrf: csrfTokenIn(home.text) })
+        .expect(303);
+
+      const replay = await sut.agent().get('/').set('Cookie', oldCookie);
+      expect(replay.status).toBe(303);
+      expect(replay.headers.location).toBe('/login?next=%2F');
+    });
+
+    it('the sign-out button in the top bar works from any page', async () => {
+      const agent = sut.agent();
+      await logIn(agent, account.email, account.password);
+      const notFound = await agent.get('/missing').expect(404);
+      await agent
+        .post('/logout')
+        .type('form')
+        .send({ _csrf: csrfTokenIn(notFound.text) })
+        .expect(303);
+      await agent.get('/').expect(303);
+    });
+  });
+
+  it('a session whose user no longer exists is anonymous', async () => {
+    const doomed = await register(sut.agent());
+    const agent = sut.agent();
+    await logIn(agent, doomed.email, doomed.password);
+    await agent.get('/').expect(200);
+
+    await sut.dataSource.query('DELETE FROM users WHERE email = ?', [doomed.email]);
+
+    const res = await agent.get('/').expect(303);
+    expect(res.headers.location).toBe('/login?next=%2F');
+  });
+
+  it('a session with a malformed user id is anonymous and loads nobody', async () => {
+    const agent = sut.agent();
+    const cookie = sessionCookie(await logIn(agent, account.email, account.password)) as string;
+    const id = decodeURIComponent(cookie).slice('sid=s:'.length).split('.')[0];
+    const [{ data }] = await sut.dataSource.query<{ data: string }[]>(
+      'SELECT data FROM sessions WHERE id = ?',
+      [id],
+    );
+    for (const user of [null, '1', { id: 1 }, 1.5]) {
+      const tampered = { ...JSON.parse(data), passport: { user } };
+      await sut.dataSource.query('UPDATE sessions SET data = ? WHERE id = ?', [
+        JSON.stringify(tampered),
+        id,
+      ]);
+      await agent.get('/').expect(303);
+    }
+  });
+
+  it('an expired session is anonymous', async () => {
+    const agent = sut.agent();
+    const cookie = sessionCookie(await logIn(agent, account.email, account.password)) as string;
+    const id = decodeURIComponent(cookie).slice('sid=s:'.length).split('.')[0];
+    await sut.dataSource.query('UPDATE sessions SET expires_at = ? WHERE id = ?', [
+      Date.now() - 1,
+      id,
+    ]);
+    await agent.get('/').expect(303);
+  });
+
+  it('a forged or unsigned cookie is anonymous', async () => {
+    const agent = sut.agent();
+    const cookie = sessionCookie(await logIn(agent, account.email, account.password)) as string;
+    const id = decodeURIComponent(cookie).slice('sid=s:'.length).split('.')[0];
+    await sut.agent().get('/').set('Cookie', `sid=${id}`).expect(303);
+    await sut.agent().get('/').set('Cookie', `sid=s%3A${id}.forged`).expect(303);
+  });
+});
+
+describe('Sessions across a restart', () => {
+  it('a signed-in session survives a restart of the application', async () => {
+    const first = await startTestApp();
+    const account = await register(first.agent());
+    const cookie = sessionCookie(
+      await logIn(first.agent(), account.email, account.password),
+    ) as string;
+    await first.close();
+
+    const second = await startTestApp({}, first.dir);
+    try {
+      const res = await second.agent().get('/').set('Cookie', cookie).expect(200);
+      expect(res.text).toContain(`Hello, ${account.username}!`);
+    } finally {
+      await second.cleanup();
+    }
+  });
+
+  it('without SESSION_SECRET, generates one in the data folder (mode 0600) and keeps it', async () => {
+    const first = await startTestApp({ SESSION_SECRET: '' });
+    const file = sessionSecretFile(first.config);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    const account = await register(first.agent());
+    const cookie = sessionCookie(
+      await logIn(first.agent(), account.email, account.password),
+    ) as string;
+    await first.close();
+
+    const second = await startTestApp({ SESSION_SECRET: '' }, first.dir);
+    try {
+      await second.agent().get('/').set('Cookie', cookie).expect(200);
+    } finally {
+      await second.cleanup();
+    }
+  });
+});

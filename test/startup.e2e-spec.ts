@@ -1,0 +1,91 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Runs src/main.ts as `npm start` runs dist/main.js, in a process of its own. */
+function startMain(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  let output = '';
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: join(__dirname, '..'),
+    env: { PATH: process.env.PATH, ...env },
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('Start-up (DESIGN.md §5, §6)', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nest-auth-start-'));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops with one clear line per bad setting, and no stack trace', async () => {
+    const { child, output } = startMain({
+      DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
+      PORT: 'eighty',
+      BCRYPT_COST: '99',
+      SESSION_SECRET: 'too-short-secret',
+    });
+    expect(await exitOf(child)).toBe(1);
+    const lines = output().trim().split('\n');
+    expect(lines).toEqual([
+      'Configuration error: PORT must be a whole number from 1 to 65535',
+      'Configuration error: SESSION_SECRET must be at least 32 characters long (each, when a list is given)',
+      'Configuration error: BCRYPT_COST must be a whole number from 4 to 31',
+    ]);
+    expect(output()).not.toContain('too-short-secret');
+  }, 30_000);
+
+  it('refuses to start in production without SESSION_SECRET', async () => {
+    const { child, output } = startMain({
+      NODE_ENV: 'production',
+      DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
+    });
+    expect(await exitOf(child)).toBe(1);
+    expect(output().trim()).toBe(
+      'Configuration error: SESSION_SECRET must be set in production (at least 32 random characters)',
+    );
+  }, 30_000);
+
+  it('applies the migrations to a new database, serves, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const { child, output } = startMain({
+      DATABASE_URL: `sqlite:${join(dir, 'nested', 'app.db')}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BCRYPT_COST: '4',
+    });
+    const exited = exitOf(child);
+    let health: Response | undefined;
+    for (let attempt = 0; attempt < 100 && !health; attempt++) {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+      if (!health) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    expect(health?.status).toBe(200);
+    const login = await fetch(`http://127.0.0.1:${port}/login`);
+    expect(login.status).toBe(200);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output()).toContain(`Listening on http://localhost:${port}`);
+  }, 30_000);
+});
