@@ -13,6 +13,7 @@ import passport from 'passport';
 import { AppModule } from './app.module';
 import { csrfProtection } from './common/csrf';
 import { formValidationPipe } from './common/form-validation.pipe';
+import { noStore, securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/app-config';
 import { resolveSessionSecrets } from './config/session-secret';
 import { TypeormSessionStore } from './sessions/typeorm-session.store';
@@ -44,6 +45,7 @@ export function configureApp(
   sessionSecrets: string[],
 ): void {
   app.disable('x-powered-by');
+  app.use(securityHeaders(config));
   if (config.trustProxy !== undefined) {
     app.set('trust proxy', config.trustProxy);
   }
@@ -51,6 +53,7 @@ export function configureApp(
   // Static files first, under a prefix, so that they cost neither a session nor a lookup on `/`.
   app.useStaticAssets(join(ROOT, 'public'), { prefix: '/static', index: false });
   app.useStaticAssets(BOOTSTRAP_CSS_DIR, { prefix: '/static/bootstrap', index: false });
+  app.use(noStore);
 
   app.setBaseViewsDir(VIEWS_DIR);
   // The engine is given explicitly so that Express renders with this hbs, which has the partials.

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Health, HealthService } from './health.service';
 
@@ -8,7 +8,6 @@ export class HealthController {
 
   /** 200 when every dependency answers, 503 otherwise; for load balancers and monitors. */
   @Get()
-  @Header('Cache-Control', 'no-store')
   async check(@Res({ passthrough: true }) res: Response): Promise<Health> {
     const health = await this.health.check();
     res.status(health.status === 'ok' ? 200 : 503);
