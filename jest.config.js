@@ -17,6 +17,8 @@ module.exports = {
     },
     {
       displayName: 'e2e',
+      // Each suite starts real apps and runs bcrypt; shared CI machines can be slow.
+      testTimeout: 30_000,
       testEnvironment: 'node',
       rootDir: '.',
       roots: ['<rootDir>/test'],

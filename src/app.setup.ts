@@ -1,36 +1,46 @@
 import {
   BadRequestException,
-  NestApplicationOptions,
+  MethodNotAllowedException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { NextFunction, Request, Response, urlencoded } from 'express';
-import session from 'express-session';
 import hbs = require('hbs');
 import { dirname, join } from 'node:path';
 import passport from 'passport';
+import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
 import { csrfProtection } from './common/csrf';
 import { formValidationPipe } from './common/form-validation.pipe';
 import { noStore, securityHeaders } from './common/security-headers';
 import { AppConfig } from './config/app-config';
 import { resolveSessionSecrets } from './config/session-secret';
+import { APP_LOGGER, AuditLog } from './logging/audit-log';
+import { createLogger, httpLogger } from './logging/logger';
+import { NestPinoLogger } from './logging/nest-logger';
+import { sessionLifetime, sessionMiddleware } from './sessions/session.middleware';
 import { TypeormSessionStore } from './sessions/typeorm-session.store';
 
 const ROOT = join(__dirname, '..');
 const VIEWS_DIR = join(ROOT, 'views');
 const BOOTSTRAP_CSS_DIR = dirname(require.resolve('bootstrap/dist/css/bootstrap.min.css'));
 
+export interface CreateAppOptions {
+  /** Where the JSON log lines go; standard output by default. */
+  logDestination?: DestinationStream;
+}
+
 /** Builds the application as `npm start` runs it; e2e tests call it too. */
 export async function createApp(
   config: AppConfig,
-  options: NestApplicationOptions = {},
+  { logDestination }: CreateAppOptions = {},
 ): Promise<NestExpressApplication> {
   // First, so that a missing production secret stops the start before anything else runs.
   const sessionSecrets = resolveSessionSecrets(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    ...options,
+  const logger = createLogger(logDestination);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+    logger: new NestPinoLogger(logger),
     // Only HTML forms are accepted, through the parser configured below.
     bodyParser: false,
   });
@@ -45,12 +55,14 @@ export function configureApp(
   sessionSecrets: string[],
 ): void {
   app.disable('x-powered-by');
-  app.use(securityHeaders(config));
   if (config.trustProxy !== undefined) {
     app.set('trust proxy', config.trustProxy);
   }
+  app.use(httpLogger(app.get<Logger>(APP_LOGGER)));
+  app.use(securityHeaders(config));
+  app.use(allowOnlyFormMethods);
 
-  // Static files first, under a prefix, so that they cost neither a session nor a lookup on `/`.
+  // Static files next, under a prefix, so that they cost neither a session nor a lookup on `/`.
   app.useStaticAssets(join(ROOT, 'public'), { prefix: '/static', index: false });
   app.useStaticAssets(BOOTSTRAP_CSS_DIR, { prefix: '/static/bootstrap', index: false });
   app.use(noStore);
@@ -68,23 +80,25 @@ export function configureApp(
   app.use(urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }));
   app.use(requireFormBody);
 
-  app.use(
-    session({
-      name: config.isProduction ? '__Host-sid' : 'sid',
-      secret: sessionSecrets,
-      store: app.get(TypeormSessionStore),
-      resave: false,
-      saveUninitialized: false,
-      unset: 'destroy',
-      // No maxAge: the browser forgets the cookie when it closes, and the server expires the
-      // session after an hour idle (see TypeormSessionStore).
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, path: '/' },
-    }),
-  );
+  const audit = app.get(AuditLog);
+  app.use(sessionMiddleware(config, app.get(TypeormSessionStore), sessionSecrets));
+  app.use(sessionLifetime(config, audit));
   app.use(passport.session());
-  app.use(csrfProtection);
+  app.use(csrfProtection(audit));
 
   app.useGlobalPipes(formValidationPipe);
+}
+
+const METHODS = new Set(['GET', 'HEAD', 'POST']);
+
+/** A site of pages and forms: TRACE, PUT, OPTIONS (no CORS) and the rest get 405. */
+function allowOnlyFormMethods(req: Request, res: Response, next: NextFunction): void {
+  if (METHODS.has(req.method)) {
+    next();
+    return;
+  }
+  res.setHeader('Allow', 'GET, HEAD, POST');
+  next(new MethodNotAllowedException());
 }
 
 /** Names that can never be form fields, and that class-transformer silently skips. */

@@ -17,7 +17,7 @@ import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { GuestGuard } from './guards/guest.guard';
 import { LocalAuthGuard } from './guards/local-auth.guard';
-import { endSession, startSession } from './login-session';
+import { RegistrationLimitGuard } from './limits/registration-limit.guard';
 import { safeRedirectPath } from './safe-redirect';
 
 @Controller()
@@ -32,7 +32,7 @@ export class AuthController {
   }
 
   @Post('register')
-  @UseGuards(GuestGuard)
+  @UseGuards(GuestGuard, RegistrationLimitGuard)
   @FormView('register')
   @Redirect('/login', 303)
   async register(@Req() req: Request, @Body() form: RegisterDto): Promise<void> {
@@ -53,7 +53,7 @@ export class AuthController {
   @FormView('login')
   @Redirect('/', 303)
   async login(@Req() req: Request, @Body() form: LoginDto): Promise<{ url: string }> {
-    await startSession(req, req.user as Express.User);
+    await this.auth.startSession(req, req.user as Express.User);
     return { url: safeRedirectPath(form.next) };
   }
 
@@ -67,7 +67,7 @@ export class AuthController {
   @Post('logout')
   @Redirect('/login', 303)
   async logout(@Req() req: Request): Promise<void> {
-    await endSession(req);
+    await this.auth.endSession(req);
     flash(req, 'success', 'You have been logged out.');
   }
 }

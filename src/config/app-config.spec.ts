@@ -3,6 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { AppConfig, ConfigError, loadConfig } from './app-config';
 
 const SECRET = 'a-very-long-session-secret-of-40-chars!!';
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
 
 /** The problems `loadConfig` reports for `env`, or fails the test when it accepts it. */
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -26,6 +28,13 @@ describe(loadConfig.name, () => {
       host: '0.0.0.0',
       database: { type: 'sqlite', path: resolve('data/app.db') },
       bcryptCost: 12,
+      limits: {
+        loginAttemptsPerMinute: 5,
+        registrationsPerHour: 20,
+        lockoutThreshold: 20,
+        lockoutMs: 15 * MINUTE,
+      },
+      sessionTimeouts: { idleMs: 60 * MINUTE, absoluteMs: 24 * HOUR },
     });
     expect(sut.sessionSecrets).toBeUndefined();
     expect(sut.trustProxy).toBeUndefined();
@@ -60,6 +69,51 @@ describe(loadConfig.name, () => {
     expect(sut.isProduction).toBe(true);
   });
 
+  it('reads the limits and session timeouts, turning minutes and hours into milliseconds', () => {
+    const sut = loadConfig({
+      THROTTLE_LOGIN_PER_MINUTE: '10',
+      THROTTLE_REGISTER_PER_HOUR: '100',
+      LOCKOUT_THRESHOLD: '8',
+      LOCKOUT_MINUTES: '30',
+      SESSION_IDLE_MINUTES: '20',
+      SESSION_ABSOLUTE_HOURS: '8',
+    });
+
+    expect(sut.limits).toEqual({
+      loginAttemptsPerMinute: 10,
+      registrationsPerHour: 100,
+      lockoutThreshold: 8,
+      lockoutMs: 30 * MINUTE,
+    });
+    expect(sut.sessionTimeouts).toEqual({ idleMs: 20 * MINUTE, absoluteMs: 8 * HOUR });
+  });
+
+  it('treats empty limits and timeouts as unset', () => {
+    const sut = loadConfig({
+      THROTTLE_LOGIN_PER_MINUTE: '',
+      THROTTLE_REGISTER_PER_HOUR: ' ',
+      LOCKOUT_THRESHOLD: '',
+      LOCKOUT_MINUTES: '',
+      SESSION_IDLE_MINUTES: '',
+      SESSION_ABSOLUTE_HOURS: '',
+    });
+
+    expect(sut.limits).toEqual(loadConfig({}).limits);
+    expect(sut.sessionTimeouts).toEqual(loadConfig({}).sessionTimeouts);
+  });
+
+  it.each([
+    ['THROTTLE_LOGIN_PER_MINUTE', '1', '1000'],
+    ['THROTTLE_REGISTER_PER_HOUR', '1', '100000'],
+    ['LOCKOUT_THRESHOLD', '1', '1000'],
+    ['LOCKOUT_MINUTES', '1', '1440'],
+    ['SESSION_IDLE_MINUTES', '1', '1440'],
+    ['SESSION_ABSOLUTE_HOURS', '1', '720'],
+  ])('accepts %s from %s to %s', (name, min, max) => {
+    expect(() => loadConfig({ [name]: min })).not.toThrow();
+    expect(() => loadConfig({ [name]: max })).not.toThrow();
+  });
+
   it('resolves a relative sqlite path to an absolute one', () => {
     const sut = loadConfig({ DATABASE_URL: 'sqlite:tmp/test.db' });
 
@@ -78,12 +132,39 @@ describe(loadConfig.name, () => {
     ['SESSION_SECRET', 'too-short'],
     ['TRUST_PROXY', 'true'],
     ['HOST', 'local host'],
+    ['THROTTLE_LOGIN_PER_MINUTE', '0'],
+    ['THROTTLE_LOGIN_PER_MINUTE', '1001'],
+    ['THROTTLE_LOGIN_PER_MINUTE', 'five'],
+    ['THROTTLE_REGISTER_PER_HOUR', '0'],
+    ['THROTTLE_REGISTER_PER_HOUR', '100001'],
+    ['THROTTLE_REGISTER_PER_HOUR', '2.5'],
+    ['LOCKOUT_THRESHOLD', '0'],
+    ['LOCKOUT_THRESHOLD', '1001'],
+    ['LOCKOUT_THRESHOLD', '-3'],
+    ['LOCKOUT_MINUTES', '0'],
+    ['LOCKOUT_MINUTES', '1441'],
+    ['SESSION_IDLE_MINUTES', '0'],
+    ['SESSION_IDLE_MINUTES', '1441'],
+    ['SESSION_IDLE_MINUTES', '1.5'],
+    ['SESSION_ABSOLUTE_HOURS', '0'],
+    ['SESSION_ABSOLUTE_HOURS', '721'],
   ])('refuses %s=%s with one line naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
 
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name} `));
     expect(problems[0]).not.toContain('\n');
+  });
+
+  it.each([
+    ['THROTTLE_LOGIN_PER_MINUTE', '1 to 1000'],
+    ['THROTTLE_REGISTER_PER_HOUR', '1 to 100000'],
+    ['LOCKOUT_THRESHOLD', '1 to 1000'],
+    ['LOCKOUT_MINUTES', '1 to 1440'],
+    ['SESSION_IDLE_MINUTES', '1 to 1440'],
+    ['SESSION_ABSOLUTE_HOURS', '1 to 720'],
+  ])('tells the range of %s (%s) when it is out of it', (name, range) => {
+    expect(problemsOf({ [name]: '0' })).toEqual([`${name} must be a whole number from ${range}`]);
   });
 
   it('refuses a SESSION_SECRET list when one of its secrets is too short', () => {

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { isAbsolute, resolve } from 'node:path';
-import { Environment, NodeEnv } from './environment';
+import { ENVIRONMENT_VARIABLES, Environment, NodeEnv } from './environment';
 
 export interface SqliteDatabaseConfig {
   type: 'sqlite';
@@ -11,26 +11,34 @@ export interface SqliteDatabaseConfig {
 
 export type DatabaseConfig = SqliteDatabaseConfig;
 
+export interface RateLimitConfig {
+  loginAttemptsPerMinute: number;
+  registrationsPerHour: number;
+  lockoutThreshold: number;
+  lockoutMs: number;
+}
+
+export interface SessionTimeoutConfig {
+  idleMs: number;
+  absoluteMs: number;
+}
+
 /** The validated, typed settings of one running application. Injected by its class. */
 export class AppConfig {
-  readonly nodeEnv: NodeEnv;
-  readonly port: number;
-  readonly host: string;
-  readonly database: DatabaseConfig;
+  readonly nodeEnv!: NodeEnv;
+  readonly port!: number;
+  readonly host!: string;
+  readonly database!: DatabaseConfig;
   /** Secrets from SESSION_SECRET, newest first; unset means "generate or read the local one". */
   readonly sessionSecrets?: string[];
-  readonly bcryptCost: number;
+  readonly bcryptCost!: number;
   /** Express's `trust proxy` value, or undefined when the app faces clients directly. */
   readonly trustProxy?: number | string;
+  readonly limits!: RateLimitConfig;
+  readonly sessionTimeouts!: SessionTimeoutConfig;
 
   constructor(values: Omit<AppConfig, 'isProduction'>) {
-    this.nodeEnv = values.nodeEnv;
-    this.port = values.port;
-    this.host = values.host;
-    this.database = values.database;
-    this.sessionSecrets = values.sessionSecrets;
-    this.bcryptCost = values.bcryptCost;
-    this.trustProxy = values.trustProxy;
+    Object.assign(this, values);
   }
 
   get isProduction(): boolean {
@@ -46,19 +54,11 @@ export class ConfigError extends Error {
   }
 }
 
-const VARIABLES: (keyof Environment)[] = [
-  'NODE_ENV',
-  'PORT',
-  'HOST',
-  'DATABASE_URL',
-  'SESSION_SECRET',
-  'BCRYPT_COST',
-  'TRUST_PROXY',
-];
+const MINUTE = 60 * 1000;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, string> = {};
-  for (const name of VARIABLES) {
+  for (const name of ENVIRONMENT_VARIABLES) {
     const value = env[name]?.trim();
     // An empty variable (`PORT=` in a .env file) means "use the default".
     if (value) {
@@ -85,6 +85,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionSecrets: parsed.SESSION_SECRET?.split(',').map((secret) => secret.trim()),
     bcryptCost: parsed.BCRYPT_COST,
     trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
+    limits: {
+      loginAttemptsPerMinute: parsed.THROTTLE_LOGIN_PER_MINUTE,
+      registrationsPerHour: parsed.THROTTLE_REGISTER_PER_HOUR,
+      lockoutThreshold: parsed.LOCKOUT_THRESHOLD,
+      lockoutMs: parsed.LOCKOUT_MINUTES * MINUTE,
+    },
+    sessionTimeouts: {
+      idleMs: parsed.SESSION_IDLE_MINUTES * MINUTE,
+      absoluteMs: parsed.SESSION_ABSOLUTE_HOURS * 60 * MINUTE,
+    },
   });
 }
 

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
 import 'reflect-metadata';
+import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { isIP } from 'node:net';
 
@@ -37,18 +37,26 @@ export function isTrustProxy(value: unknown): boolean {
   });
 }
 
+/** A whole number from `min` to `max`, read from its string form. */
+function WholeNumber(min: number, max: number): PropertyDecorator {
+  const options = { message: `must be a whole number from ${min} to ${max}` };
+  return (target, property) => {
+    Type(() => Number)(target, property);
+    IsInt(options)(target, property);
+    Min(min, options)(target, property);
+    Max(max, options)(target, property);
+  };
+}
+
 /**
- * The process environment as the application accepts it. Each message completes the sentence
- * "<VARIABLE> ..." and never repeats the value, which may be a secret.
+ * The process environment as the application accepts it, with the defaults. Each message
+ * completes the sentence "<VARIABLE> ..." and never repeats the value, which may be a secret.
  */
 export class Environment {
   @IsIn(NODE_ENVS, { message: 'must be development, production or test' })
   NODE_ENV: NodeEnv = 'development';
 
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number from 1 to 65535' })
-  @Min(1, { message: 'must be a whole number from 1 to 65535' })
-  @Max(65535, { message: 'must be a whole number from 1 to 65535' })
+  @WholeNumber(1, 65535)
   PORT = 3000;
 
   @Matches(/^[0-9A-Za-z.:-]+$/, { message: 'must be a host name or an IP address' })
@@ -66,10 +74,7 @@ export class Environment {
   })
   SESSION_SECRET?: string;
 
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number from 4 to 31' })
-  @Min(4, { message: 'must be a whole number from 4 to 31' })
-  @Max(31, { message: 'must be a whole number from 4 to 31' })
+  @WholeNumber(4, 31)
   BCRYPT_COST = 12;
 
   @IsOptional()
@@ -81,4 +86,41 @@ export class Environment {
     },
   )
   TRUST_PROXY?: string;
+
+  /** Failed sign-ins allowed per email and client IP in a minute. */
+  @WholeNumber(1, 1000)
+  THROTTLE_LOGIN_PER_MINUTE = 5;
+
+  /** Registrations allowed per client IP in an hour. */
+  @WholeNumber(1, 100000)
+  THROTTLE_REGISTER_PER_HOUR = 20;
+
+  /** Consecutive failed sign-ins, from any IP, that lock an account. */
+  @WholeNumber(1, 1000)
+  LOCKOUT_THRESHOLD = 20;
+
+  @WholeNumber(1, 1440)
+  LOCKOUT_MINUTES = 15;
+
+  @WholeNumber(1, 1440)
+  SESSION_IDLE_MINUTES = 60;
+
+  @WholeNumber(1, 720)
+  SESSION_ABSOLUTE_HOURS = 24;
 }
+
+export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
+  'NODE_ENV',
+  'PORT',
+  'HOST',
+  'DATABASE_URL',
+  'SESSION_SECRET',
+  'BCRYPT_COST',
+  'TRUST_PROXY',
+  'THROTTLE_LOGIN_PER_MINUTE',
+  'THROTTLE_REGISTER_PER_HOUR',
+  'LOCKOUT_THRESHOLD',
+  'LOCKOUT_MINUTES',
+  'SESSION_IDLE_MINUTES',
+  'SESSION_ABSOLUTE_HOURS',
+];

@@ -1,5 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { RateLimit } from '../rate-limits/rate-limit.entity';
 import { Session } from '../sessions/session.entity';
 import { User } from '../users/user.entity';
 import { migrations } from './migrations';
@@ -13,7 +14,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     // held by a migration or another process instead of failing at once.
     enableWAL: true,
     busyTimeout: 5000,
-    entities: [User, Session],
+    entities: [User, Session, RateLimit],
     migrations,
     synchronize: false,
     // `findOneBy({ id: undefined })` would otherwise match the first row of the table.

@@ -6,23 +6,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource, Repository } from 'typeorm';
-import { loadConfig } from '../config/app-config';
+import { AppConfig, loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
+import { AuditLog } from '../logging/audit-log';
 import { Session } from './session.entity';
-import { SESSION_IDLE_MS, TypeormSessionStore } from './typeorm-session.store';
+import { TypeormSessionStore } from './typeorm-session.store';
+
+const MINUTE = 60 * 1000;
 
 /** A session as express-session stores it, with Passport's user id. */
-const sessionFactory = (overrides: Record<string, unknown> = {}): SessionData =>
-  ({
-    cookie: { originalMaxAge: null, httpOnly: true, path: '/', sameSite: 'lax' },
-    passport: { user: 1 },
-    ...overrides,
-  }) as SessionData;
+const sessionFactory = (overrides: Partial<SessionData> = {}): SessionData => ({
+  cookie: { originalMaxAge: null, httpOnly: true, path: '/', sameSite: 'lax' },
+  passport: { user: 1 },
+  ...overrides,
+});
 
 describe(TypeormSessionStore.name, () => {
   let dir: string;
   let dataSource: DataSource;
   let rows: Repository<Session>;
+  let config: AppConfig;
+  let idleMs: number;
+  let audit: jest.Mocked<Pick<AuditLog, 'record'>>;
   let sut: TypeormSessionStore;
   let get: (sid: string) => Promise<SessionData | null | undefined>;
   let set: (sid: string, session: SessionData) => Promise<void>;
@@ -36,16 +41,25 @@ describe(TypeormSessionStore.name, () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'session-store-'));
-    const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'test.db')}` });
+    config = loadConfig({
+      DATABASE_URL: `sqlite:${join(dir, 'test.db')}`,
+      SESSION_IDLE_MINUTES: '60',
+    });
+    idleMs = config.sessionTimeouts.idleMs;
     dataSource = new DataSource(dataSourceOptions(config));
     await dataSource.initialize();
     await dataSource.runMigrations();
     rows = dataSource.getRepository(Session);
-    sut = new TypeormSessionStore(rows);
+    audit = { record: jest.fn() };
+    sut = new TypeormSessionStore(rows, config, audit as unknown as AuditLog);
     get = promisify(sut.get.bind(sut));
     set = promisify(sut.set.bind(sut));
     touch = promisify(sut.touch.bind(sut));
     destroy = promisify(sut.destroy.bind(sut));
+  });
+
+  beforeEach(() => {
+    audit.record.mockClear();
   });
 
   afterAll(async () => {
@@ -62,7 +76,7 @@ describe(TypeormSessionStore.name, () => {
     await set(id, session);
 
     await expect(get(id)).resolves.toEqual(session);
-    expect(await expiryOf(id)).toBeGreaterThanOrEqual(before + SESSION_IDLE_MS);
+    expect(await expiryOf(id)).toBeGreaterThanOrEqual(before + idleMs);
   });
 
   it('replaces a session stored again under the same id', async () => {
@@ -79,12 +93,46 @@ describe(TypeormSessionStore.name, () => {
     await expect(get('no-such-session')).resolves.toBeNull();
   });
 
-  it('gives null for an expired session', async () => {
+  it('gives null for an expired session and deletes it', async () => {
     const id = newSid();
     await set(id, sessionFactory());
     await rows.update({ id }, { expiresAt: Date.now() - 1000 });
 
     await expect(get(id)).resolves.toBeNull();
+    await expect(rows.countBy({ id })).resolves.toBe(0);
+  });
+
+  it('records session_expired for the signed-in user of an expired session', async () => {
+    const id = newSid();
+    await set(id, sessionFactory({ passport: { user: 7 } }));
+    await rows.update({ id }, { expiresAt: Date.now() - 1000 });
+
+    await get(id);
+
+    expect(audit.record).toHaveBeenCalledTimes(1);
+    expect(audit.record).toHaveBeenCalledWith('session_expired', { userId: 7, reason: 'idle' });
+  });
+
+  it.each([
+    ['an anonymous session', sessionFactory({ passport: undefined })],
+    ['a session whose user id is not a number', sessionFactory({ passport: { user: '7' } })],
+  ])('records nothing when %s expires', async (_name, session) => {
+    const id = newSid();
+    await set(id, session);
+    await rows.update({ id }, { expiresAt: Date.now() - 1000 });
+
+    await expect(get(id)).resolves.toBeNull();
+    expect(audit.record).not.toHaveBeenCalled();
+  });
+
+  it('records nothing for a live session or an unknown id', async () => {
+    const id = newSid();
+    await set(id, sessionFactory());
+
+    await get(id);
+    await get('no-such-session');
+
+    expect(audit.record).not.toHaveBeenCalled();
   });
 
   it('gives null for a session whose data cannot be read, and says so in the log', async () => {
@@ -111,7 +159,7 @@ describe(TypeormSessionStore.name, () => {
   it('leaves an expiry written less than a minute ago as it is', async () => {
     const id = newSid();
     await set(id, sessionFactory());
-    const recent = Date.now() + SESSION_IDLE_MS - 5000;
+    const recent = Date.now() + idleMs - 5000;
     await rows.update({ id }, { expiresAt: recent });
 
     await touch(id, sessionFactory());
@@ -127,7 +175,49 @@ describe(TypeormSessionStore.name, () => {
 
     await touch(id, sessionFactory());
 
-    expect(await expiryOf(id)).toBeGreaterThanOrEqual(before + SESSION_IDLE_MS);
+    expect(await expiryOf(id)).toBeGreaterThanOrEqual(before + idleMs);
+  });
+
+  describe('with an idle timeout shorter than four minutes', () => {
+    // With SESSION_IDLE_MINUTES=1 the expiry is pushed back every quarter of it (15 s), not
+    // every minute, which would let the session lapse between touches.
+    let short: TypeormSessionStore;
+    let touchShort: (sid: string, session: SessionData) => Promise<void>;
+
+    beforeAll(() => {
+      const shortConfig = loadConfig({
+        DATABASE_URL: `sqlite:${config.database.path}`,
+        SESSION_IDLE_MINUTES: '1',
+      });
+      short = new TypeormSessionStore(rows, shortConfig, audit as unknown as AuditLog);
+      touchShort = promisify(short.touch.bind(short));
+    });
+
+    afterAll(() => {
+      short.onModuleDestroy();
+    });
+
+    it('leaves an expiry written less than a quarter of the idle time ago', async () => {
+      const id = newSid();
+      await set(id, sessionFactory());
+      const recent = Date.now() + MINUTE - 5000;
+      await rows.update({ id }, { expiresAt: recent });
+
+      await touchShort(id, sessionFactory());
+
+      expect(await expiryOf(id)).toBe(recent);
+    });
+
+    it('pushes back an expiry written more than a quarter of the idle time ago', async () => {
+      const id = newSid();
+      await set(id, sessionFactory());
+      await rows.update({ id }, { expiresAt: Date.now() + MINUTE - 20_000 });
+      const before = Date.now();
+
+      await touchShort(id, sessionFactory());
+
+      expect(await expiryOf(id)).toBeGreaterThanOrEqual(before + MINUTE);
+    });
   });
 
   it('prunes expired sessions only', async () => {

@@ -2,24 +2,35 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SessionData, Store } from 'express-session';
 import { LessThan, Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { AuditLog } from '../logging/audit-log';
 import { Session } from './session.entity';
 
-/** A session ends after this long without a request. */
-export const SESSION_IDLE_MS = 60 * 60 * 1000;
 /** An unchanged session's expiry is pushed back at most this often, so a page view is not a write. */
 const TOUCH_INTERVAL_MS = 60 * 1000;
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
-/** express-session's store on the app's own database, through the `sessions` table. */
+/**
+ * express-session's store on the app's own database, through the `sessions` table. It enforces
+ * the idle timeout: a session unused for SESSION_IDLE_MINUTES is never returned again.
+ */
 @Injectable()
 export class TypeormSessionStore extends Store implements OnModuleDestroy {
   private readonly logger = new Logger(TypeormSessionStore.name);
   private readonly pruneTimer: NodeJS.Timeout;
+  private readonly idleMs: number;
+  private readonly touchIntervalMs: number;
 
-  constructor(@InjectRepository(Session) private readonly sessions: Repository<Session>) {
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    config: AppConfig,
+    private readonly audit: AuditLog,
+  ) {
     super();
+    this.idleMs = config.sessionTimeouts.idleMs;
+    this.touchIntervalMs = Math.min(TOUCH_INTERVAL_MS, this.idleMs / 4);
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS).unref();
   }
 
@@ -30,32 +41,42 @@ export class TypeormSessionStore extends Store implements OnModuleDestroy {
   override get(sid: string, callback: Callback<SessionData | null>): void {
     this.settle(callback, async () => {
       const row = await this.sessions.findOneBy({ id: sid });
-      if (!row || row.expiresAt <= Date.now()) {
+      if (!row) {
         return null;
       }
+      let session: SessionData;
       try {
-        return JSON.parse(row.data) as SessionData;
+        session = JSON.parse(row.data) as SessionData;
       } catch {
         this.logger.warn('A stored session could not be read; treating it as signed out');
         return null;
       }
+      if (row.expiresAt <= Date.now()) {
+        await this.sessions.delete({ id: sid });
+        const userId = session.passport?.user;
+        if (typeof userId === 'number') {
+          this.audit.record('session_expired', { userId, reason: 'idle' });
+        }
+        return null;
+      }
+      return session;
     });
   }
 
   override set(sid: string, session: SessionData, callback?: Callback): void {
     this.settle(callback, async () => {
       await this.sessions.upsert(
-        { id: sid, data: JSON.stringify(session), expiresAt: Date.now() + SESSION_IDLE_MS },
+        { id: sid, data: JSON.stringify(session), expiresAt: Date.now() + this.idleMs },
         ['id'],
       );
     });
   }
 
   override touch(sid: string, _session: SessionData, callback?: Callback): void {
-    const expiresAt = Date.now() + SESSION_IDLE_MS;
+    const expiresAt = Date.now() + this.idleMs;
     this.settle(callback, async () => {
       await this.sessions.update(
-        { id: sid, expiresAt: LessThan(expiresAt - TOUCH_INTERVAL_MS) },
+        { id: sid, expiresAt: LessThan(expiresAt - this.touchIntervalMs) },
         { expiresAt },
       );
     });

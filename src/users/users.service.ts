@@ -33,6 +33,10 @@ export class UsersService {
     });
   }
 
+  async updatePasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.users.update({ id }, { passwordHash });
+  }
+
   /** Refuses a username or email that an account already has, naming each one taken. */
   async assertAvailable(username: string, email: string): Promise<void> {
     const existing = await this.users.find({

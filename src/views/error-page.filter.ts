@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { CSRF_ERROR_CODE } from '../common/csrf';
 import { RedirectException } from '../common/redirect.exception';
+import { TooManyAttemptsException } from '../common/too-many-attempts.exception';
 import { flash } from './flash';
 import { pageLocals } from './pages';
 
@@ -66,7 +67,16 @@ export class ErrorPageFilter implements ExceptionFilter {
     }
 
     const { heading, message } = MESSAGES[status] ?? MESSAGES[status < 500 ? 400 : 500];
-    this.render(req, res, status, 'error', { title: heading, heading, message, status });
+    if (error instanceof TooManyAttemptsException) {
+      res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    }
+    this.render(req, res, status, 'error', {
+      title: heading,
+      heading,
+      // A 429 says when to try again; every other message is the generic one for its status.
+      message: error instanceof TooManyAttemptsException ? error.message : message,
+      status,
+    });
   }
 
   private render(req: Request, res: Response, status: number, view: string, data: object): void {

@@ -12,6 +12,14 @@ import type * as Users from '../../src/users/users.service';
 
 export const TEST_SECRET = 'e2e-session-secret-that-is-long-enough-0123456789';
 
+export interface LogLine {
+  level: string;
+  time: string;
+  msg: string;
+  event?: string;
+  [field: string]: unknown;
+}
+
 export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
@@ -22,6 +30,8 @@ export interface TestApp {
   usersService: Users.UsersService;
   /** A client that keeps cookies, like one browser. */
   agent(): TestAgent;
+  /** Every JSON line the app has logged so far, parsed. */
+  logs(): LogLine[];
   /** How many rows of `table` match `where`. */
   countRows(table: 'users' | 'sessions', where?: string, params?: unknown[]): Promise<number>;
   /** Stops the app and leaves its database, for a restart. */
@@ -62,11 +72,24 @@ export async function startTestApp(
     DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
     SESSION_SECRET: TEST_SECRET,
     BCRYPT_COST: '4',
+    // Generous limits, so that the suites' many sign-ins from 127.0.0.1 are not throttled; the
+    // limits' own tests set them low.
+    THROTTLE_LOGIN_PER_MINUTE: '1000',
+    THROTTLE_REGISTER_PER_HOUR: '100000',
+    LOCKOUT_THRESHOLD: '1000',
     ...env,
   });
+  const logLines: string[] = [];
   const app = await modules.setup.createApp(config, {
-    // E2E_LOGS=1 shows what the app logs, such as the cause of a 500.
-    logger: process.env.E2E_LOGS ? ['error', 'warn'] : false,
+    logDestination: {
+      write: (line: string) => {
+        logLines.push(line);
+        // E2E_LOGS=1 shows what the app logs, such as the cause of a 500.
+        if (process.env.E2E_LOGS) {
+          process.stderr.write(line);
+        }
+      },
+    },
   });
   await app.init();
   const dataSource = app.get(modules.typeorm.DataSource);
@@ -84,6 +107,7 @@ export async function startTestApp(
     dataSource,
     usersService: app.get(modules.users.UsersService),
     agent: () => request.agent(app.getHttpServer()),
+    logs: () => logLines.map((line) => JSON.parse(line) as LogLine),
     countRows: async (table, where = '1 = 1', params = []) => {
       const [{ n }] = await dataSource.query<{ n: number }[]>(
         `SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`,

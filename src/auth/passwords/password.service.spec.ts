@@ -67,4 +67,26 @@ describe(PasswordService.name, () => {
     await expect(sut.verify(`${stored}tail`, hash)).resolves.toBe(false);
     expect(compare).toHaveBeenCalledTimes(1);
   });
+
+  describe('needsRehash', () => {
+    // Configured one step above the cheapest cost, so that a weaker hash exists to be found.
+    const hashAtCost = (cost: number) => bcrypt.hash('correct horse battery', cost);
+    let sut: PasswordService;
+
+    beforeAll(() => {
+      sut = new PasswordService(loadConfig({ BCRYPT_COST: '5' }));
+    });
+
+    it('asks for a new hash when the stored one was made at a lower cost', async () => {
+      expect(sut.needsRehash(await hashAtCost(4))).toBe(true);
+    });
+
+    it('keeps a hash made at the configured cost', async () => {
+      expect(sut.needsRehash(await hashAtCost(5))).toBe(false);
+    });
+
+    it('keeps a hash made at a higher cost', async () => {
+      expect(sut.needsRehash(await hashAtCost(6))).toBe(false);
+    });
+  });
 });

@@ -20,6 +20,11 @@ export class PasswordService implements OnModuleInit {
     return bcrypt.hash(password, this.config.bcryptCost);
   }
 
+  /** True for a hash made at a lower cost than BCRYPT_COST: it is upgraded at the next sign-in. */
+  needsRehash(hash: string): boolean {
+    return bcrypt.getRounds(hash) < this.config.bcryptCost;
+  }
+
   /**
    * Whether `password` matches `hash`. Runs exactly one bcrypt comparison whatever the input
    * (no hash, or a password longer than bcrypt reads), so timing tells an attacker nothing.

@@ -1,0 +1,113 @@
+import type { Request } from 'express';
+import type { Logger } from 'pino';
+import { AuditLog } from './audit-log';
+import { createLogger } from './logger';
+import { requestContext } from './request-context';
+
+/** The parts of a request the audit log reads: the client IP and pino-http's request id. */
+const requestFactory = (overrides: Partial<Request> = {}): Request =>
+  ({ ip: '203.0.113.7', id: 'c0ffee00-0000-4000-8000-000000000001', ...overrides }) as Request;
+
+describe(AuditLog.name, () => {
+  let output: string;
+  let logger: Logger;
+  let sut: AuditLog;
+
+  /** Every line written so far, parsed. */
+  const entries = () =>
+    output
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  beforeEach(() => {
+    output = '';
+    logger = createLogger({
+      write(line: string) {
+        output += line;
+      },
+    });
+    sut = new AuditLog(logger);
+  });
+
+  it('writes one JSON line with the event, its details, the client IP and the request id', () => {
+    requestContext.run(requestFactory(), () =>
+      sut.record('authn_login_fail', { email: 'alice@example.com', userId: 1 }),
+    );
+
+    expect(entries()).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        event: 'authn_login_fail',
+        email: 'alice@example.com',
+        userId: 1,
+        ip: '203.0.113.7',
+        requestId: 'c0ffee00-0000-4000-8000-000000000001',
+      }),
+    ]);
+  });
+
+  it('stamps the event with the time in ISO 8601 UTC', () => {
+    jest.useFakeTimers({ now: new Date('2030-01-01T12:00:00.250Z') });
+    try {
+      sut.record('session_expired', { userId: 1, reason: 'idle' });
+    } finally {
+      jest.useRealTimers();
+    }
+
+    expect(entries()[0].time).toBe('2030-01-01T12:00:00.250Z');
+  });
+
+  it('names no IP or request id for an event outside a request', () => {
+    sut.record('session_expired', { userId: 1, reason: 'idle' });
+
+    const [entry] = entries();
+    expect(entry).toMatchObject({ event: 'session_expired', userId: 1, reason: 'idle' });
+    expect(entry).not.toHaveProperty('ip');
+    expect(entry).not.toHaveProperty('requestId');
+  });
+
+  it('keeps the IP of each request to its own events', async () => {
+    await Promise.all(
+      ['198.51.100.1', '198.51.100.2'].map((ip) =>
+        requestContext.run(requestFactory({ ip }), async () => {
+          await new Promise((resolve) => setImmediate(resolve));
+          sut.record('authn_login_success', { email: `${ip}@example.com` });
+        }),
+      ),
+    );
+
+    for (const entry of entries()) {
+      expect(entry.email).toBe(`${String(entry.ip)}@example.com`);
+    }
+    expect(entries()).toHaveLength(2);
+  });
+
+  it.each([
+    ['a newline', 'alice@example.com\n{"level":"info","event":"authn_login_success"}'],
+    ['a carriage return', 'alice@example.com\r\nforged'],
+    ['control characters', 'alice\u0000\u001b[31m@example.com'],
+    ['quotes and backslashes', 'alice"}\\@example.com'],
+  ])('keeps an email with %s inside one line, unchanged', (_name, email) => {
+    sut.record('authn_login_fail', { email });
+
+    expect(output.split('\n')).toHaveLength(2);
+    expect(output.endsWith('\n')).toBe(true);
+    expect(entries()[0].email).toBe(email);
+  });
+
+  it.each(['password', 'confirmPassword', '_csrf', 'passwordHash', 'cookie'])(
+    'writes %s as [redacted], at the top level and one level down',
+    (field) => {
+      const secret = 'f00dfeed-secret-value';
+
+      logger.info({ [field]: secret, email: 'alice@example.com' }, 'careless');
+      logger.info({ body: { [field]: secret, email: 'alice@example.com' } }, 'careless too');
+
+      expect(output).not.toContain(secret);
+      const [top, nested] = entries();
+      expect(top).toMatchObject({ [field]: '[redacted]', email: 'alice@example.com' });
+      expect(nested.body).toEqual({ [field]: '[redacted]', email: 'alice@example.com' });
+    },
+  );
+});

@@ -1,0 +1,61 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { LessThan, Repository } from 'typeorm';
+import { Count, CounterStore } from './counter.store';
+import { RateLimit } from './rate-limit.entity';
+
+const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+
+/** Counters in the `rate_limits` table: each hit is one atomic statement, safe across instances. */
+@Injectable()
+export class SqlCounterStore extends CounterStore implements OnModuleDestroy {
+  private readonly pruneTimer: NodeJS.Timeout;
+
+  constructor(@InjectRepository(RateLimit) private readonly counters: Repository<RateLimit>) {
+    super();
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pruneTimer);
+  }
+
+  async hit(name: string, windowMs: number, mode: 'fixed' | 'sliding'): Promise<Count> {
+    const now = Date.now();
+    const end = now + windowMs;
+    // An ended counter starts again at 1; a live one counts on, and a sliding one moves its end.
+    const newEnd =
+      mode === 'sliding'
+        ? '?'
+        : 'CASE WHEN rate_limits.reset_at <= ? THEN ? ELSE rate_limits.reset_at END';
+    // TypeORM's SQLite runner drops the rows of a statement that starts with "INSERT ": the
+    // leading comment keeps the row that RETURNING gives back.
+    const rows = await this.counters.query<{ count: number; reset_at: number }[]>(
+      `/* counter hit */ INSERT INTO rate_limits (key, count, reset_at) VALUES (?, 1, ?)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN rate_limits.reset_at <= ? THEN 1 ELSE rate_limits.count + 1 END,
+         reset_at = ${newEnd}
+       RETURNING count, reset_at`,
+      [keyOf(name), end, now, ...(mode === 'sliding' ? [end] : [now, end])],
+    );
+    return { count: Number(rows[0].count), resetAt: Number(rows[0].reset_at) };
+  }
+
+  async peek(name: string): Promise<Count | undefined> {
+    const row = await this.counters.findOneBy({ key: keyOf(name) });
+    return row && row.resetAt > Date.now() ? { count: row.count, resetAt: row.resetAt } : undefined;
+  }
+
+  async reset(name: string): Promise<void> {
+    await this.counters.delete({ key: keyOf(name) });
+  }
+
+  async prune(): Promise<void> {
+    await this.counters.delete({ resetAt: LessThan(Date.now()) }).catch(() => undefined);
+  }
+}
+
+function keyOf(name: string): string {
+  return createHash('sha256').update(name).digest('hex');
+}

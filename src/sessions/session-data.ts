@@ -1,0 +1,11 @@
+// What the app keeps in a session besides the cookie, the CSRF token and the flash messages.
+declare module 'express-session' {
+  interface SessionData {
+    /** Passport's part: the signed-in user's id (see SessionSerializer). */
+    passport?: { user?: unknown };
+    /** When the person signed in (ms since the epoch), for the absolute session lifetime. */
+    signedInAt?: number;
+  }
+}
+
+export {};
