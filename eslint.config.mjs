@@ -39,5 +39,14 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  {
+    // The one script the pages load: plain JavaScript for the browser, outside the TS project.
+    files: ['public/**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly' },
+    },
+  },
   prettier,
 );
