@@ -12,6 +12,7 @@ export default tseslint.config(
       'artifacts/',
       'eslint.config.mjs',
       'jest.config.js',
+      'jest.browser.config.js',
     ],
   },
   eslint.configs.recommended,
