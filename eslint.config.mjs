@@ -12,6 +12,7 @@ export default tseslint.config(
       'artifacts/',
       'eslint.config.mjs',
       'jest.config.js',
+      'jest.browser.config.js',
     ],
   },
   eslint.configs.recommended,
@@ -37,6 +38,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // The one script the pages load: plain JavaScript for the browser, outside the TS project.
+    files: ['public/**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly' },
     },
   },
   prettier,

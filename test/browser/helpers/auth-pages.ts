@@ -1,0 +1,45 @@
+import type { Page } from 'playwright-core';
+import { aRegistration, Registration } from '../../helpers/forms';
+import { navigate, pathOf } from './browser-suite';
+
+const REGISTRATION_LABELS: Record<keyof Registration, string> = {
+  username: 'Username',
+  email: 'Email address',
+  password: 'Password',
+  confirmPassword: 'Confirm password',
+};
+
+/** Types into the registration form the fields given, found by their labels. */
+export async function fillRegistration(page: Page, fields: Partial<Registration>): Promise<void> {
+  for (const [field, label] of Object.entries(REGISTRATION_LABELS)) {
+    const value = fields[field as keyof Registration];
+    if (value !== undefined) {
+      await page.getByLabel(label, { exact: true }).fill(value);
+    }
+  }
+}
+
+/** Creates an account through the registration page; ends on the login page. */
+export async function registerThroughPage(
+  page: Page,
+  registration = aRegistration(),
+): Promise<Registration> {
+  await page.goto('/register');
+  await fillRegistration(page, registration);
+  const status = await navigate(page, () => submitButton(page, 'Create account').click());
+  if (status !== 200 || pathOf(page) !== '/login') {
+    throw new Error(`Registration ended on ${page.url()} with ${status}`);
+  }
+  return registration;
+}
+
+/** Fills and sends the login form of the page the browser is on; the status of the answer. */
+export async function logInThroughPage(page: Page, email: string, password: string) {
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  return navigate(page, () => submitButton(page, 'Log in').click());
+}
+
+export function submitButton(page: Page, name: string) {
+  return page.getByRole('button', { name, exact: true });
+}

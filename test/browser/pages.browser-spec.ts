@@ -1,0 +1,92 @@
+import type { Page } from 'playwright-core';
+import {
+  fillRegistration,
+  logInThroughPage,
+  registerThroughPage,
+  submitButton,
+} from './helpers/auth-pages';
+import { whileSessionsTableIsGone } from './helpers/app-process';
+import { navigate, useBrowserSuite } from './helpers/browser-suite';
+import { accessibilityProblems, clearScreenshots, screenshot, VIEWPORTS } from './helpers/checks';
+
+describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () => {
+  const sut = useBrowserSuite();
+
+  beforeAll(clearScreenshots);
+
+  async function signIn(page: Page): Promise<void> {
+    const account = await registerThroughPage(page);
+    await logInThroughPage(page, account.email, account.password);
+  }
+
+  // Each opens one page in one state; the name is the screenshot's.
+  const pages: [name: string, title: string, open: (page: Page) => Promise<unknown>][] = [
+    ['register', 'Create an account', (page) => page.goto('/register')],
+    [
+      'register-errors',
+      'Create an account',
+      async (page) => {
+        await page.goto('/register');
+        await fillRegistration(page, { username: '1x', email: 'nope', password: 'short' });
+        await navigate(page, () => submitButton(page, 'Create account').click());
+      },
+    ],
+    ['login', 'Log in', (page) => page.goto('/login')],
+    ['login-account-created', 'Log in', (page) => registerThroughPage(page)],
+    ['login-please-log-in', 'Log in', (page) => page.goto('/')],
+    [
+      'login-wrong-password',
+      'Log in',
+      async (page) => {
+        const account = await registerThroughPage(page);
+        await logInThroughPage(page, account.email, 'not-the-password');
+      },
+    ],
+    ['home', 'Home', signIn],
+    [
+      'logout',
+      'Log out',
+      async (page) => {
+        await signIn(page);
+        await page.goto('/logout');
+      },
+    ],
+    [
+      'login-logged-out',
+      'Log in',
+      async (page) => {
+        await signIn(page);
+        await navigate(page, () => page.getByRole('banner').getByRole('button').click());
+      },
+    ],
+    [
+      'form-expired-403',
+      'Form expired',
+      async (page) => {
+        await page.goto('/register');
+        await page.context().clearCookies();
+        await navigate(page, () => submitButton(page, 'Create account').click());
+      },
+    ],
+    ['not-found-404', 'Page not found', (page) => page.goto('/no/such/page')],
+    [
+      'server-error-500',
+      'Something went wrong',
+      async (page) => {
+        await page.goto('/login'); // a session cookie, which the app will fail to look up
+        await whileSessionsTableIsGone(sut.app, () => page.goto('/login'));
+      },
+    ],
+  ];
+
+  it.each(pages)('%s: titled, no serious accessibility problem', async (name, title, open) => {
+    const { page } = sut;
+    await open(page);
+    expect(await page.title()).toBe(`${title} · Nest Auth`);
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize(viewport);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await screenshot(page, name);
+    }
+  });
+});
