@@ -25,7 +25,9 @@ export function securityHeaders(config: AppConfig): RequestHandler {
       },
     },
     frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
+    // Not `no-referrer`: with it, browsers send `Origin: null` on the site's own form posts,
+    // which the cross-site check must refuse.
+    referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: config.isProduction
       ? { maxAge: 365 * 24 * 60 * 60, includeSubDomains: true }
       : false,

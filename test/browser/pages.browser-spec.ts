@@ -70,6 +70,17 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
     ],
     ['not-found-404', 'Page not found', (page) => page.goto('/no/such/page')],
     [
+      'too-many-attempts-429',
+      'Too many attempts',
+      async (page) => {
+        // The sixth sign-in within a minute for one email and client (THROTTLE_LOGIN_PER_MINUTE=5).
+        await page.goto('/login');
+        for (let attempt = 0; attempt < 6; attempt++) {
+          await logInThroughPage(page, 'someone.throttled@example.com', 'not-the-password');
+        }
+      },
+    ],
+    [
       'server-error-500',
       'Something went wrong',
       async (page) => {
