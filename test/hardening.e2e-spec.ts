@@ -13,7 +13,7 @@ describe('Password hashes', () => {
     const account = await register(first.agent());
     const hashOf = async (sut: TestApp) =>
       (
-        await sut.dataSource.query<{ hash: string }[]>(
+        await sut.sql<{ hash: string }[]>(
           'SELECT password_hash AS hash FROM users WHERE email = ?',
           [account.email],
         )
@@ -21,7 +21,7 @@ describe('Password hashes', () => {
     expect(await hashOf(first)).toMatch(/^\$2b\$04\$/);
     await first.close();
 
-    const second = await startTestApp({ BCRYPT_COST: '5' }, first.dir);
+    const second = await startTestApp({ BCRYPT_COST: '5' }, first);
     try {
       expect((await logIn(second.agent(), account.email, account.password)).status).toBe(303);
       expect(await hashOf(second)).toMatch(/^\$2b\$05\$/);
@@ -50,30 +50,20 @@ describe('Session timeouts, enforced on the server', () => {
 
   const expiryOf = async (id: string) =>
     Number(
-      (
-        await sut.dataSource.query<{ e: number }[]>(
-          'SELECT expires_at AS e FROM sessions WHERE id = ?',
-          [id],
-        )
-      )[0].e,
+      (await sut.sql<{ e: number }[]>('SELECT expires_at AS e FROM sessions WHERE id = ?', [id]))[0]
+        .e,
     );
 
   it('a request pushes the idle deadline back', async () => {
     const { agent, id } = await signedIn();
-    await sut.dataSource.query('UPDATE sessions SET expires_at = ? WHERE id = ?', [
-      Date.now() + 5_000,
-      id,
-    ]);
+    await sut.sql('UPDATE sessions SET expires_at = ? WHERE id = ?', [Date.now() + 5_000, id]);
     await agent.get('/').expect(200);
     expect(await expiryOf(id)).toBeGreaterThan(Date.now() + 29 * 60 * 1000);
   });
 
   it('a session idle past SESSION_IDLE_MINUTES is over, and says so in the audit log', async () => {
     const { agent, id } = await signedIn();
-    await sut.dataSource.query('UPDATE sessions SET expires_at = ? WHERE id = ?', [
-      Date.now() - 1,
-      id,
-    ]);
+    await sut.sql('UPDATE sessions SET expires_at = ? WHERE id = ?', [Date.now() - 1, id]);
     await agent.get('/').expect(303);
     const expired = sut
       .logs()
@@ -85,17 +75,13 @@ describe('Session timeouts, enforced on the server', () => {
 
   it('a session older than SESSION_ABSOLUTE_HOURS is over, however active', async () => {
     const { agent, id } = await signedIn();
-    const [{ data }] = await sut.dataSource.query<{ data: string }[]>(
-      'SELECT data FROM sessions WHERE id = ?',
-      [id],
-    );
+    const [{ data }] = await sut.sql<{ data: string }[]>('SELECT data FROM sessions WHERE id = ?', [
+      id,
+    ]);
     const session = JSON.parse(data) as { signedInAt: number };
     expect(session.signedInAt).toBeGreaterThan(Date.now() - 60_000);
     session.signedInAt = Date.now() - 2 * 60 * 60 * 1000 - 1000;
-    await sut.dataSource.query('UPDATE sessions SET data = ? WHERE id = ?', [
-      JSON.stringify(session),
-      id,
-    ]);
+    await sut.sql('UPDATE sessions SET data = ? WHERE id = ?', [JSON.stringify(session), id]);
 
     const res = await agent.get('/').expect(303);
     expect(res.headers.location).toBe('/login?next=%2F');
@@ -256,7 +242,7 @@ describe('Audit log', () => {
 
     const events = sut.logs().filter((line) => line.event);
     const named = (event: string) => events.filter((line) => line.event === event);
-    const [user] = await sut.dataSource.query<{ id: number; hash: string }[]>(
+    const [user] = await sut.sql<{ id: number; hash: string }[]>(
       'SELECT id, password_hash AS hash FROM users WHERE email = ?',
       [account.email],
     );

@@ -81,7 +81,7 @@ describe('Sign-in throttling per email and client IP', () => {
     await logIn(first.agent(), account.email, 'wrong-password');
     await first.close();
 
-    const second = await startTestApp({ THROTTLE_LOGIN_PER_MINUTE: '2' }, first.dir);
+    const second = await startTestApp({ THROTTLE_LOGIN_PER_MINUTE: '2' }, first);
     try {
       expect((await logIn(second.agent(), account.email, account.password)).status).toBe(429);
     } finally {
@@ -121,7 +121,7 @@ describe('Account lockout, whatever the client IP', () => {
     expect(locks[0].email).toBe(account.email);
 
     // When the lock has run out (moved into the past here), the right password works again.
-    await sut.dataSource.query('UPDATE rate_limits SET reset_at = ?', [Date.now() - 1]);
+    await sut.sql('UPDATE rate_limits SET reset_at = ?', [Date.now() - 1]);
     expect((await logInFrom(sut, '192.0.2.77', account.email, account.password)).status).toBe(303);
   });
 

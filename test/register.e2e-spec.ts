@@ -23,7 +23,7 @@ describe('Registration (DESIGN.md §2, §3)', () => {
     expect(login.text).toContain('alert-success');
     expect(login.text).toContain('Account created. You can now log in.');
 
-    const [user] = await sut.dataSource.query<{ email: string; hash: string }[]>(
+    const [user] = await sut.sql<{ email: string; hash: string }[]>(
       'SELECT email, password_hash AS hash FROM users WHERE username = ?',
       [form.username],
     );

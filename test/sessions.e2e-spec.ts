@@ -1,4 +1,6 @@
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Registration, csrfTokenIn, logIn, register, sessionCookie } from './helpers/forms';
 import { startTestApp, TestApp } from './helpers/test-app';
 import { sessionSecretFile } from '../src/config/session-secret';
@@ -85,7 +87,7 @@ describe('Sessions (DESIGN.md §4)', () => {
     await logIn(agent, doomed.email, doomed.password);
     await agent.get('/').expect(200);
 
-    await sut.dataSource.query('DELETE FROM users WHERE email = ?', [doomed.email]);
+    await sut.sql('DELETE FROM users WHERE email = ?', [doomed.email]);
 
     const res = await agent.get('/').expect(303);
     expect(res.headers.location).toBe('/login?next=%2F');
@@ -95,16 +97,12 @@ describe('Sessions (DESIGN.md §4)', () => {
     const agent = sut.agent();
     const cookie = sessionCookie(await logIn(agent, account.email, account.password)) as string;
     const id = decodeURIComponent(cookie).slice('sid=s:'.length).split('.')[0];
-    const [{ data }] = await sut.dataSource.query<{ data: string }[]>(
-      'SELECT data FROM sessions WHERE id = ?',
-      [id],
-    );
+    const [{ data }] = await sut.sql<{ data: string }[]>('SELECT data FROM sessions WHERE id = ?', [
+      id,
+    ]);
     for (const user of [null, '1', { id: 1 }, 1.5]) {
       const tampered = { ...JSON.parse(data), passport: { user } };
-      await sut.dataSource.query('UPDATE sessions SET data = ? WHERE id = ?', [
-        JSON.stringify(tampered),
-        id,
-      ]);
+      await sut.sql('UPDATE sessions SET data = ? WHERE id = ?', [JSON.stringify(tampered), id]);
       await agent.get('/').expect(303);
     }
   });
@@ -113,10 +111,7 @@ describe('Sessions (DESIGN.md §4)', () => {
     const agent = sut.agent();
     const cookie = sessionCookie(await logIn(agent, account.email, account.password)) as string;
     const id = decodeURIComponent(cookie).slice('sid=s:'.length).split('.')[0];
-    await sut.dataSource.query('UPDATE sessions SET expires_at = ? WHERE id = ?', [
-      Date.now() - 1,
-      id,
-    ]);
+    await sut.sql('UPDATE sessions SET expires_at = ? WHERE id = ?', [Date.now() - 1, id]);
     await agent.get('/').expect(303);
   });
 
@@ -138,7 +133,7 @@ describe('Sessions across a restart', () => {
     ) as string;
     await first.close();
 
-    const second = await startTestApp({}, first.dir);
+    const second = await startTestApp({}, first);
     try {
       const res = await second.agent().get('/').set('Cookie', cookie).expect(200);
       expect(res.text).toContain(`Hello, ${account.username}!`);
@@ -148,8 +143,12 @@ describe('Sessions across a restart', () => {
   });
 
   it('without SESSION_SECRET, generates one in the data folder (mode 0600) and keeps it', async () => {
-    const first = await startTestApp({ SESSION_SECRET: '' });
+    // On SQLite whatever the suite's engine: the data folder is then the database's own folder.
+    const dataDir = mkdtempSync(join(tmpdir(), 'nest-auth-secret-'));
+    const env = { SESSION_SECRET: '', DATABASE_URL: `sqlite:${join(dataDir, 'app.db')}` };
+    const first = await startTestApp(env);
     const file = sessionSecretFile(first.config);
+    expect(file).toBe(join(dataDir, 'session-secret'));
     expect(statSync(file).mode & 0o777).toBe(0o600);
 
     const account = await register(first.agent());
@@ -158,11 +157,12 @@ describe('Sessions across a restart', () => {
     ) as string;
     await first.close();
 
-    const second = await startTestApp({ SESSION_SECRET: '' }, first.dir);
+    const second = await startTestApp(env, first);
     try {
       await second.agent().get('/').set('Cookie', cookie).expect(200);
     } finally {
       await second.cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

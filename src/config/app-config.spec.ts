@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { AppConfig, ConfigError, loadConfig } from './app-config';
 
 const SECRET = 'a-very-long-session-secret-of-40-chars!!';
@@ -117,8 +117,28 @@ describe(loadConfig.name, () => {
   it('resolves a relative sqlite path to an absolute one', () => {
     const sut = loadConfig({ DATABASE_URL: 'sqlite:tmp/test.db' });
 
-    expect(isAbsolute(sut.database.path)).toBe(true);
-    expect(sut.database.path).toBe(resolve('tmp/test.db'));
+    expect(sut.database).toEqual({ type: 'sqlite', path: resolve('tmp/test.db') });
+    expect(sut.dataDir).toBe(resolve('tmp'));
+  });
+
+  it.each(['postgres://app:secret@db.internal:5432/app', 'postgresql://localhost/app'])(
+    'accepts a PostgreSQL URL (%s), with the data folder in the working directory',
+    (url) => {
+      const sut = loadConfig({ DATABASE_URL: url });
+
+      expect(sut.database).toEqual({ type: 'postgres', url });
+      expect(sut.dataDir).toBe(resolve('data'));
+    },
+  );
+
+  it('reads REDIS_URL, and refuses what is not a redis:// URL', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe(
+      'redis://127.0.0.1:6379/2',
+    );
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(
+      'REDIS_URL must be redis://host:port (or rediss:// for TLS)',
+    );
   });
 
   it.each([

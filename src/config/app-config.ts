@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { ENVIRONMENT_VARIABLES, Environment, NodeEnv } from './environment';
 
 export interface SqliteDatabaseConfig {
@@ -9,7 +9,12 @@ export interface SqliteDatabaseConfig {
   path: string;
 }
 
-export type DatabaseConfig = SqliteDatabaseConfig;
+export interface PostgresDatabaseConfig {
+  type: 'postgres';
+  url: string;
+}
+
+export type DatabaseConfig = SqliteDatabaseConfig | PostgresDatabaseConfig;
 
 export interface RateLimitConfig {
   loginAttemptsPerMinute: number;
@@ -29,6 +34,10 @@ export class AppConfig {
   readonly port!: number;
   readonly host!: string;
   readonly database!: DatabaseConfig;
+  /** Where sessions and rate-limit counters go when set; otherwise the database. */
+  readonly redisUrl?: string;
+  /** The data folder: beside the SQLite file, or `data/` in the working directory. */
+  readonly dataDir!: string;
   /** Secrets from SESSION_SECRET, newest first; unset means "generate or read the local one". */
   readonly sessionSecrets?: string[];
   readonly bcryptCost!: number;
@@ -77,11 +86,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
 
+  const database = parseDatabaseUrl(parsed.DATABASE_URL);
   return new AppConfig({
     nodeEnv: parsed.NODE_ENV,
     port: parsed.PORT,
     host: parsed.HOST,
-    database: parseDatabaseUrl(parsed.DATABASE_URL),
+    database,
+    redisUrl: parsed.REDIS_URL,
+    dataDir: database.type === 'sqlite' ? dirname(database.path) : resolve('data'),
     sessionSecrets: parsed.SESSION_SECRET?.split(',').map((secret) => secret.trim()),
     bcryptCost: parsed.BCRYPT_COST,
     trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
@@ -99,6 +111,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 function parseDatabaseUrl(url: string): DatabaseConfig {
+  if (!url.startsWith('sqlite:')) {
+    return { type: 'postgres', url };
+  }
   const path = url.slice('sqlite:'.length);
   return { type: 'sqlite', path: isAbsolute(path) ? path : resolve(path) };
 }

@@ -63,10 +63,15 @@ export class Environment {
   HOST = '0.0.0.0';
 
   // A database in memory would lose every account and session at each restart.
-  @Matches(/^sqlite:(?!:memory:$).+$/, {
-    message: 'must be sqlite:PATH, for example sqlite:data/app.db',
+  @Matches(/^(sqlite:(?!:memory:$).+|postgres(ql)?:\/\/.+)$/, {
+    message:
+      'must be sqlite:PATH (such as sqlite:data/app.db) or postgres://user:password@host:port/database',
   })
   DATABASE_URL = 'sqlite:data/app.db';
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+$/, { message: 'must be redis://host:port (or rediss:// for TLS)' })
+  REDIS_URL?: string;
 
   @IsOptional()
   @Matches(/^[^,]{32,}(,[^,]{32,})*$/, {
@@ -114,6 +119,7 @@ export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
   'PORT',
   'HOST',
   'DATABASE_URL',
+  'REDIS_URL',
   'SESSION_SECRET',
   'BCRYPT_COST',
   'TRUST_PROXY',

@@ -3,9 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppConfig, ConfigError } from './app-config';
 
-/** Where a generated secret is kept: beside the SQLite database, in the data folder. */
+/** Where a generated secret is kept: in the data folder (beside the SQLite database). */
 export function sessionSecretFile(config: AppConfig): string {
-  return join(dirname(config.database.path), 'session-secret');
+  return join(config.dataDir, 'session-secret');
 }
 
 /**

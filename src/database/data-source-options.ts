@@ -3,21 +3,39 @@ import { AppConfig } from '../config/app-config';
 import { RateLimit } from '../rate-limits/rate-limit.entity';
 import { Session } from '../sessions/session.entity';
 import { User } from '../users/user.entity';
-import { migrations } from './migrations';
+import { postgresMigrations } from './migrations/postgres';
+import { sqliteMigrations } from './migrations/sqlite';
 
-/** The one definition of the database connection, shared by the app and the TypeORM CLI. */
+/**
+ * The one definition of the database connection, shared by the app and the TypeORM CLI. Each
+ * engine has its own migrations (generated from the same entities; CI checks both).
+ */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  const common = {
+    entities: [User, Session, RateLimit],
+    synchronize: false,
+    // `findOneBy({ id: undefined })` would otherwise match the first row of the table.
+    invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
+  } satisfies Partial<DataSourceOptions>;
+
+  if (config.database.type === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.database.url,
+      migrations: postgresMigrations,
+      // Fail a request quickly, rather than queue it, when the server cannot be reached.
+      extra: { max: 10, connectionTimeoutMillis: 5000 },
+    };
+  }
   return {
+    ...common,
     type: 'sqlite',
     database: config.database.path,
     // WAL lets readers go on while a write commits; the busy timeout waits out a lock
     // held by a migration or another process instead of failing at once.
     enableWAL: true,
     busyTimeout: 5000,
-    entities: [User, Session, RateLimit],
-    migrations,
-    synchronize: false,
-    // `findOneBy({ id: undefined })` would otherwise match the first row of the table.
-    invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
+    migrations: sqliteMigrations,
   };
 }

@@ -23,23 +23,23 @@ export class SqlCounterStore extends CounterStore implements OnModuleDestroy {
 
   async hit(name: string, windowMs: number, mode: 'fixed' | 'sliding'): Promise<Count> {
     const now = Date.now();
-    const end = now + windowMs;
     // An ended counter starts again at 1; a live one counts on, and a sliding one moves its end.
-    const newEnd =
-      mode === 'sliding'
-        ? '?'
-        : 'CASE WHEN rate_limits.reset_at <= ? THEN ? ELSE rate_limits.reset_at END';
     // TypeORM's SQLite runner drops the rows of a statement that starts with "INSERT ": the
     // leading comment keeps the row that RETURNING gives back.
-    const rows = await this.counters.query<{ count: number; reset_at: number }[]>(
-      `/* counter hit */ INSERT INTO rate_limits (key, count, reset_at) VALUES (?, 1, ?)
+    const [sql, parameters] = this.counters.manager.connection.driver.escapeQueryWithParameters(
+      `/* counter hit */ INSERT INTO rate_limits (key, count, reset_at) VALUES (:key, 1, :end)
        ON CONFLICT (key) DO UPDATE SET
-         count = CASE WHEN rate_limits.reset_at <= ? THEN 1 ELSE rate_limits.count + 1 END,
-         reset_at = ${newEnd}
+         count = CASE WHEN rate_limits.reset_at <= :now THEN 1 ELSE rate_limits.count + 1 END,
+         reset_at = ${mode === 'sliding' ? ':end' : 'CASE WHEN rate_limits.reset_at <= :now THEN :end ELSE rate_limits.reset_at END'}
        RETURNING count, reset_at`,
-      [keyOf(name), end, now, ...(mode === 'sliding' ? [end] : [now, end])],
+      { key: keyOf(name), now, end: now + windowMs },
+      {},
     );
-    return { count: Number(rows[0].count), resetAt: Number(rows[0].reset_at) };
+    const [row] = await this.counters.query<{ count: number; reset_at: string | number }[]>(
+      sql,
+      parameters,
+    );
+    return { count: Number(row.count), resetAt: Number(row.reset_at) };
   }
 
   async peek(name: string): Promise<Count | undefined> {

@@ -186,7 +186,7 @@ describe(TypeormSessionStore.name, () => {
 
     beforeAll(() => {
       const shortConfig = loadConfig({
-        DATABASE_URL: `sqlite:${config.database.path}`,
+        DATABASE_URL: `sqlite:${join(config.dataDir, 'sessions.db')}`,
         SESSION_IDLE_MINUTES: '1',
       });
       short = new TypeormSessionStore(rows, shortConfig, audit as unknown as AuditLog);

@@ -9,6 +9,7 @@ import type * as AppSetup from '../../src/app.setup';
 import type { AppConfig } from '../../src/config/app-config';
 import type * as Config from '../../src/config/app-config';
 import type * as Users from '../../src/users/users.service';
+import { createTestDatabase, placeholders } from './test-database';
 
 export const TEST_SECRET = 'e2e-session-secret-that-is-long-enough-0123456789';
 
@@ -23,8 +24,10 @@ export interface LogLine {
 export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
-  /** The folder of this app's SQLite database; removed by `cleanup`. */
+  /** This app's data folder (its SQLite database, a generated secret); removed by `cleanup`. */
   dir: string;
+  /** Its DATABASE_URL: a SQLite file in `dir`, or a PostgreSQL database of its own. */
+  databaseUrl: string;
   dataSource: DataSource;
   /** This app's UsersService, to simulate what HTTP alone cannot (such as a lost race). */
   usersService: Users.UsersService;
@@ -32,22 +35,32 @@ export interface TestApp {
   agent(): TestAgent;
   /** Every JSON line the app has logged so far, parsed. */
   logs(): LogLine[];
+  /** Runs SQL on the app's database, with `?` placeholders whatever the engine. */
+  sql<T>(sql: string, params?: unknown[]): Promise<T>;
   /** How many rows of `table` match `where`. */
   countRows(table: 'users' | 'sessions', where?: string, params?: unknown[]): Promise<number>;
+  /** Drops this app's database (PostgreSQL); for `cleanup` and restarts. */
+  dropDatabase(): Promise<void>;
   /** Stops the app and leaves its database, for a restart. */
   close(): Promise<void>;
-  /** Stops the app and deletes its folder. */
+  /** Stops the app and deletes its folder and database. */
   cleanup(): Promise<void>;
 }
 
 /**
- * Starts the real application (the same `createApp` as `npm start`) on a temporary SQLite
- * database that the real migrations build. Pass `dir` to start again on an existing database.
+ * Starts the real application (the same `createApp` as `npm start`) on a temporary database
+ * that the real migrations build: SQLite, or PostgreSQL under `npm run test:postgres`. Pass the
+ * `previous` app (closed) to start again on its data, as a restart would.
  */
 export async function startTestApp(
   env: NodeJS.ProcessEnv = {},
-  dir = mkdtempSync(join(tmpdir(), 'nest-auth-e2e-')),
+  previous?: TestApp,
 ): Promise<TestApp> {
+  const dir = previous?.dir ?? mkdtempSync(join(tmpdir(), 'nest-auth-e2e-'));
+  const database = previous
+    ? { url: previous.databaseUrl, drop: previous.dropDatabase }
+    : await createTestDatabase(dir);
+
   // Each app gets its own module registry, as it would get its own process: Passport keeps
   // strategies and serializers in module state, so two apps in one registry would share them.
   let modules!: {
@@ -69,7 +82,7 @@ export async function startTestApp(
 
   const config = modules.config.loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
+    DATABASE_URL: database.url,
     SESSION_SECRET: TEST_SECRET,
     BCRYPT_COST: '4',
     // Generous limits, so that the suites' many sign-ins from 127.0.0.1 are not throttled; the
@@ -93,6 +106,8 @@ export async function startTestApp(
   });
   await app.init();
   const dataSource = app.get(modules.typeorm.DataSource);
+  const sql = <T>(text: string, params: unknown[] = []) =>
+    dataSource.query<T>(placeholders(text), params);
   let closed = false;
   const close = async () => {
     if (!closed) {
@@ -104,20 +119,24 @@ export async function startTestApp(
     app,
     config,
     dir,
+    databaseUrl: database.url,
     dataSource,
     usersService: app.get(modules.users.UsersService),
     agent: () => request.agent(app.getHttpServer()),
     logs: () => logLines.map((line) => JSON.parse(line) as LogLine),
+    sql,
     countRows: async (table, where = '1 = 1', params = []) => {
-      const [{ n }] = await dataSource.query<{ n: number }[]>(
+      const [{ n }] = await sql<{ n: number }[]>(
         `SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`,
         params,
       );
       return Number(n);
     },
     close,
+    dropDatabase: database.drop,
     cleanup: async () => {
       await close();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,4 @@
+import { InitialSchema1795732354747 } from './1795732354747-InitialSchema';
+
+/** PostgreSQL's migrations, oldest first. A new one from `migration:generate` must be added here. */
+export const postgresMigrations = [InitialSchema1795732354747];
