@@ -13,6 +13,7 @@ export default tseslint.config(
       'eslint.config.mjs',
       'jest.config.js',
       'jest.browser.config.js',
+      'jest.scale.config.js',
     ],
   },
   eslint.configs.recommended,

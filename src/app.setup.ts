@@ -6,6 +6,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { NextFunction, Request, Response, urlencoded } from 'express';
+import type { Store } from 'express-session';
 import hbs = require('hbs');
 import { dirname, join } from 'node:path';
 import passport from 'passport';
@@ -20,7 +21,7 @@ import { APP_LOGGER, AuditLog } from './logging/audit-log';
 import { createLogger, httpLogger } from './logging/logger';
 import { NestPinoLogger } from './logging/nest-logger';
 import { sessionLifetime, sessionMiddleware } from './sessions/session.middleware';
-import { TypeormSessionStore } from './sessions/typeorm-session.store';
+import { SESSION_STORE } from './sessions/sessions.module';
 
 const ROOT = join(__dirname, '..');
 const VIEWS_DIR = join(ROOT, 'views');
@@ -81,7 +82,7 @@ export function configureApp(
   app.use(requireFormBody);
 
   const audit = app.get(AuditLog);
-  app.use(sessionMiddleware(config, app.get(TypeormSessionStore), sessionSecrets));
+  app.use(sessionMiddleware(config, app.get<Store>(SESSION_STORE), sessionSecrets));
   app.use(sessionLifetime(config, audit));
   app.use(passport.session());
   app.use(csrfProtection(audit));

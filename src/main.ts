@@ -18,7 +18,10 @@ async function bootstrap(): Promise<void> {
       logger.error(`Requests still running after ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting anyway`);
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS).unref();
-    // Stops accepting connections, waits for the open requests, then closes the database.
+    // Stop taking connections and let the requests in flight finish; only then close the
+    // database pool and Redis (app.close), which those requests may still need.
+    const server = app.getHttpServer();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
     await app.close();
     process.exit(0);
   };

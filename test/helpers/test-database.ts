@@ -23,6 +23,11 @@ export async function createTestDatabase(dir: string): Promise<TestDatabase> {
   if (!ON_POSTGRES) {
     return { url: `sqlite:${join(dir, 'app.db')}`, drop: () => Promise.resolve() };
   }
+  return createPostgresDatabase();
+}
+
+/** A new, empty database on the PostgreSQL test server, dropped by `drop`. */
+export async function createPostgresDatabase(): Promise<TestDatabase> {
   const name = `nest_auth_e2e_${randomBytes(6).toString('hex')}`;
   await onServer(`CREATE DATABASE ${name}`);
   const url = new URL(TEST_DATABASE_URL);

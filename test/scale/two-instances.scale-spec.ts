@@ -1,0 +1,157 @@
+import { Client as PgClient } from 'pg';
+import { AppProcess, startAppProcess } from '../helpers/app-process';
+import { createPostgresDatabase, TestDatabase } from '../helpers/test-database';
+import { Client } from './http-client';
+import { emptyRedisDatabase, flushRedis } from './test-redis';
+
+/**
+ * Two instances of the app (separate processes and ports) on one PostgreSQL database and one
+ * Redis, as behind a load balancer: DESIGN.md §1, "scales out by configuration alone".
+ */
+describe('Two instances on one PostgreSQL and one Redis', () => {
+  let database: TestDatabase;
+  let redisUrl: string;
+  let env: NodeJS.ProcessEnv;
+  let a: AppProcess;
+  let b: AppProcess;
+  let sequence = 0;
+
+  const account = () => {
+    sequence += 1;
+    return {
+      username: `scaler${sequence}`,
+      email: `scaler${sequence}@example.com`,
+      password: 'correct-horse-battery-staple',
+    };
+  };
+  const register = async (app: AppProcess, who = account()) => {
+    const res = await new Client().submit(app.url, '/register', {
+      ...who,
+      confirmPassword: who.password,
+    });
+    expect(res.status).toBe(303);
+    return who;
+  };
+  const logIn = (client: Client, app: AppProcess, email: string, password: string) =>
+    client.submit(app.url, '/login', { email, password });
+
+  beforeAll(async () => {
+    database = await createPostgresDatabase();
+    redisUrl = await emptyRedisDatabase();
+    env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      // Slow enough that a sign-in is still running when SIGTERM arrives (last test).
+      BCRYPT_COST: '10',
+      LOCKOUT_THRESHOLD: '3',
+      THROTTLE_LOGIN_PER_MINUTE: '100',
+      THROTTLE_REGISTER_PER_HOUR: '1000',
+    };
+    // One after the other, as a deploy would: the first applies the migrations.
+    a = await startAppProcess(env);
+    b = await startAppProcess(env);
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await database?.drop();
+    await flushRedis(redisUrl);
+  });
+
+  it('each reports both dependencies in /healthz', async () => {
+    for (const app of [a, b]) {
+      const res = await fetch(`${app.url}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok', database: 'ok', redis: 'ok' });
+    }
+  });
+
+  it('registered on A, signs in on B; the cookie from B works on A', async () => {
+    const who = await register(a);
+    const client = new Client();
+    const signIn = await logIn(client, b, who.email, who.password);
+    expect(signIn.status).toBe(303);
+
+    const home = await client.get(`${a.url}/`);
+    expect(home.status).toBe(200);
+    expect(home.text).toContain(`Hello, ${who.username}!`);
+  });
+
+  it('signing out on A ends the session on B', async () => {
+    const who = await register(b);
+    const client = new Client();
+    await logIn(client, b, who.email, who.password);
+    const cookie = client.cookie as string;
+    expect((await new Client(cookie).get(`${b.url}/`)).status).toBe(200);
+
+    const signOut = await client.submit(a.url, '/', {}, '/logout');
+    expect(signOut.status).toBe(303);
+
+    const onB = await new Client(cookie).get(`${b.url}/`);
+    expect(onB.status).toBe(303);
+    expect(onB.location).toBe('/login?next=%2F');
+  });
+
+  it('the lockout counter reached through A holds on B', async () => {
+    const who = await register(a);
+    for (let i = 0; i < 3; i++) {
+      expect((await logIn(new Client(), a, who.email, 'wrong-password')).status).toBe(401);
+    }
+    const onB = await logIn(new Client(), b, who.email, who.password);
+    expect(onB.status).toBe(429);
+    expect(onB.text).toContain('This account is locked');
+  });
+
+  it('twenty simultaneous registrations of one email over A and B create exactly one account', async () => {
+    const email = 'everyone@example.com';
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        new Client().submit(i % 2 ? a.url : b.url, '/register', {
+          username: `racer${i}`,
+          email,
+          password: 'correct-horse-battery-staple',
+          confirmPassword: 'correct-horse-battery-staple',
+        }),
+      ),
+    );
+    const statuses = results.map((res) => res.status);
+    expect(statuses.filter((status) => status === 303)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 422)).toHaveLength(19);
+    for (const res of results.filter((r) => r.status === 422)) {
+      expect(res.text).toContain('Email already registered!');
+    }
+    expect(await countUsers(database.url, email)).toBe(1);
+  });
+
+  it('a restart of A loses no session, and A exits 0 on SIGTERM with a request in flight', async () => {
+    const who = await register(a);
+    const client = new Client();
+    await logIn(client, a, who.email, who.password);
+
+    // A sign-in (bcrypt, several queries) sent just before SIGTERM still gets its answer.
+    const inFlight = logIn(new Client(), a, who.email, who.password);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const exitCode = await a.stop();
+    expect(exitCode).toBe(0);
+    expect((await inFlight).status).toBe(303);
+
+    a = await startAppProcess(env);
+    const home = await client.get(`${a.url}/`);
+    expect(home.status).toBe(200);
+    expect(home.text).toContain(`Hello, ${who.username}!`);
+  });
+});
+
+async function countUsers(databaseUrl: string, email: string): Promise<number> {
+  const client = new PgClient({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT COUNT(*) AS n FROM users WHERE email = $1',
+      [email],
+    );
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
