@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { SessionData, Store } from 'express-session';
+import type { Request } from 'express';
+import { Session as ExpressSession, SessionData, Store } from 'express-session';
 import { LessThan, Repository } from 'typeorm';
 import { Session } from './session.entity';
 
@@ -17,6 +18,11 @@ type Callback<T = void> = (error?: unknown, value?: T) => void;
 export class TypeormSessionStore extends Store implements OnModuleDestroy {
   private readonly logger = new Logger(TypeormSessionStore.name);
   private readonly pruneTimer: NodeJS.Timeout;
+  /**
+   * The expiry each session had when this request loaded it, so that `touch` can skip an UPDATE
+   * that would change nothing. Weak: forgotten with the request, nothing stays per session.
+   */
+  private readonly loadedExpiry = new WeakMap<object, number>();
 
   constructor(@InjectRepository(Session) private readonly sessions: Repository<Session>) {
     super();
@@ -34,7 +40,9 @@ export class TypeormSessionStore extends Store implements OnModuleDestroy {
         return null;
       }
       try {
-        return JSON.parse(row.data) as SessionData;
+        const session = JSON.parse(row.data) as SessionData;
+        this.loadedExpiry.set(session, row.expiresAt);
+        return session;
       } catch {
         this.logger.warn('A stored session could not be read; treating it as signed out');
         return null;
@@ -51,8 +59,22 @@ export class TypeormSessionStore extends Store implements OnModuleDestroy {
     });
   }
 
-  override touch(sid: string, _session: SessionData, callback?: Callback): void {
+  /** express-session turns what `get` returned into the request's session object here. */
+  override createSession(req: Request, data: SessionData): ExpressSession & SessionData {
+    const session = super.createSession(req, data);
+    const expiresAt = this.loadedExpiry.get(data);
+    if (expiresAt !== undefined) {
+      this.loadedExpiry.set(session, expiresAt);
+    }
+    return session;
+  }
+
+  override touch(sid: string, session: SessionData, callback?: Callback): void {
     const expiresAt = Date.now() + SESSION_IDLE_MS;
+    if ((this.loadedExpiry.get(session) ?? 0) >= expiresAt - TOUCH_INTERVAL_MS) {
+      callback?.();
+      return;
+    }
     this.settle(callback, async () => {
       await this.sessions.update(
         { id: sid, expiresAt: LessThan(expiresAt - TOUCH_INTERVAL_MS) },
