@@ -95,6 +95,10 @@ export async function seededSqliteDatabase(
     }
   });
 
+  // Moves the seeded rows from the write-ahead log into the database file, where a database
+  // that has been running for a while keeps them.
+  await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
+
   return {
     accounts,
     database: {

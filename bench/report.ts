@@ -100,7 +100,7 @@ export function tableRows(report: BenchReport): TableRow[] {
       target: { atMost: 1.1 },
     },
     {
-      figure: `Resident memory after ${count(memory.sessionsCreated)} new sessions`,
+      figure: `Resident memory, ${count(memory.sessionsCreated)} sessions later`,
       measured:
         `${mib(memory.afterSessions)}; at rest ${mib(memory.atRest)} ` +
         `(${mib(memory.atStart)} just started)`,
