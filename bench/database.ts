@@ -2,7 +2,8 @@ import * as bcrypt from 'bcrypt';
 import { sign } from 'cookie-signature';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { loadConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { Session } from '../src/sessions/session.entity';
@@ -61,34 +62,26 @@ export async function seededSqliteDatabase(
         password: PASSWORD,
         sessionId: randomBytes(24).toString('base64url'),
       }));
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(User)
-        .values(
-          batch.map(({ id, email }) => ({
-            id,
-            username: `user${id}`,
-            usernameKey: `user${id}`,
-            email,
-            passwordHash,
-          })),
-        )
-        .updateEntity(false)
-        .execute();
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(Session)
-        .values(
-          batch.map(({ id, sessionId }) => ({
-            id: sessionId,
-            expiresAt,
-            data: signedInSessionData(id),
-          })),
-        )
-        .updateEntity(false)
-        .execute();
+      await insertAll(
+        manager,
+        User,
+        batch.map(({ id, email }) => ({
+          id,
+          username: `user${id}`,
+          usernameKey: `user${id}`,
+          email,
+          passwordHash,
+        })),
+      );
+      await insertAll(
+        manager,
+        Session,
+        batch.map(({ id, sessionId }) => ({
+          id: sessionId,
+          expiresAt,
+          data: signedInSessionData(id),
+        })),
+      );
       accounts.push(
         ...batch.map(({ email, password, sessionId }) => ({ email, password, sessionId })),
       );
@@ -132,6 +125,21 @@ function signedInSessionData(userId: number): string {
 /** The Cookie header a browser sends for this session: the id signed as express-session signs it. */
 export function sessionCookie(sessionId: string, secret: string): string {
   return `__Host-sid=${encodeURIComponent(`s:${sign(sessionId, secret)}`)}`;
+}
+
+/** One multi-row INSERT, without reading anything back. */
+function insertAll<Entity extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<Entity>,
+  rows: QueryDeepPartialEntity<Entity>[],
+): Promise<unknown> {
+  return manager
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values(rows)
+    .updateEntity(false)
+    .execute();
 }
 
 function range(from: number, to: number): number[] {
