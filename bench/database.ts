@@ -7,12 +7,13 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { loadConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { Session } from '../src/sessions/session.entity';
-import { SESSION_IDLE_MS } from '../src/sessions/typeorm-session.store';
 import { User } from '../src/users/user.entity';
 import type { Account } from './sign-ins';
 
 /** Every seeded account has this password, behind one real bcrypt hash computed once. */
 const PASSWORD = 'bench-horse-battery-staple';
+/** Longer than the idle timeout of a session and than a run of the bench. */
+const SEEDED_SESSION_LIFETIME_MS = 2 * 60 * 60 * 1000;
 /** Rows per INSERT: far below SQLite's limit of bound values per statement. */
 const BATCH = 500;
 
@@ -49,9 +50,10 @@ export async function seededSqliteDatabase(
   await dataSource.initialize();
   await dataSource.runMigrations();
   const passwordHash = await bcrypt.hash(PASSWORD, bcryptCost);
-  // Far enough ahead that no request of the run has to push it back (see TypeormSessionStore's
-  // touch): every signed-in request is then the same reads, whether the database is small or large.
-  const expiresAt = Date.now() + SESSION_IDLE_MS + 30 * 60 * 1000;
+  // Further ahead than a session's idle timeout, so that no request of the run has to push it
+  // back (see TypeormSessionStore's touch): every signed-in request is then the same reads,
+  // whether the database is small or large.
+  const expiresAt = Date.now() + SEEDED_SESSION_LIFETIME_MS;
   const accounts: SeededAccount[] = [];
 
   await dataSource.transaction(async (manager) => {
