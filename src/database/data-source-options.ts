@@ -1,3 +1,4 @@
+import * as sqlite3 from 'sqlite3';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { RateLimit } from '../rate-limits/rate-limit.entity';
@@ -32,6 +33,9 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     ...common,
     type: 'sqlite',
     database: config.database.path,
+    // TypeORM turns on sqlite3's verbose mode, which captures a stack trace and formats the
+    // arguments of every query: a tenth of the app's CPU on a page view. This driver skips it.
+    driver: { ...sqlite3, verbose: () => sqlite3 },
     // WAL lets readers go on while a write commits; the busy timeout waits out a lock
     // held by a migration or another process instead of failing at once.
     enableWAL: true,

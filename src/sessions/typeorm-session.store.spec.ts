@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -217,6 +218,36 @@ describe(TypeormSessionStore.name, () => {
       await touchShort(id, sessionFactory());
 
       expect(await expiryOf(id)).toBeGreaterThanOrEqual(before + MINUTE);
+    });
+  });
+
+  describe('for a session loaded by this request', () => {
+    /** What express-session does with a cookie's session id: get, then createSession. */
+    const load = async (id: string) =>
+      sut.createSession({ sessionID: id } as Request, (await get(id)) as SessionData);
+
+    it('skips the UPDATE when the loaded expiry is recent: it would change nothing', async () => {
+      const id = newSid();
+      await set(id, sessionFactory());
+      const session = await load(id);
+      const update = jest.spyOn(rows, 'update');
+
+      await touch(id, session);
+
+      expect(update).not.toHaveBeenCalled();
+      update.mockRestore();
+    });
+
+    it('still pushes back an older loaded expiry', async () => {
+      const id = newSid();
+      await set(id, sessionFactory());
+      await rows.update({ id }, { expiresAt: Date.now() + 1000 });
+      const session = await load(id);
+      const before = Date.now();
+
+      await touch(id, session);
+
+      expect(await expiryOf(id)).toBeGreaterThanOrEqual(before + idleMs);
     });
   });
 

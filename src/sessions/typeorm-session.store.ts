@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { SessionData, Store } from 'express-session';
+import type { Request } from 'express';
+import { Session as ExpressSession, SessionData, Store } from 'express-session';
 import { LessThan, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AuditLog } from '../logging/audit-log';
@@ -22,6 +23,11 @@ export class TypeormSessionStore extends Store implements OnModuleDestroy {
   private readonly pruneTimer: NodeJS.Timeout;
   private readonly idleMs: number;
   private readonly touchIntervalMs: number;
+  /**
+   * The expiry each session had when this request loaded it, so that `touch` can skip an UPDATE
+   * that would change nothing. Weak: forgotten with the request, nothing stays per session.
+   */
+  private readonly loadedExpiry = new WeakMap<object, number>();
 
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
@@ -59,6 +65,7 @@ export class TypeormSessionStore extends Store implements OnModuleDestroy {
         }
         return null;
       }
+      this.loadedExpiry.set(session, row.expiresAt);
       return session;
     });
   }
@@ -72,8 +79,23 @@ export class TypeormSessionStore extends Store implements OnModuleDestroy {
     });
   }
 
-  override touch(sid: string, _session: SessionData, callback?: Callback): void {
+  /** express-session turns what `get` returned into the request's session object here. */
+  override createSession(req: Request, data: SessionData): ExpressSession & SessionData {
+    const session = super.createSession(req, data);
+    const expiresAt = this.loadedExpiry.get(data);
+    if (expiresAt !== undefined) {
+      this.loadedExpiry.set(session, expiresAt);
+    }
+    return session;
+  }
+
+  override touch(sid: string, session: SessionData, callback?: Callback): void {
     const expiresAt = Date.now() + this.idleMs;
+    // Pushed back less than a touch interval ago: the UPDATE would change nothing.
+    if ((this.loadedExpiry.get(session) ?? 0) >= expiresAt - this.touchIntervalMs) {
+      callback?.();
+      return;
+    }
     this.settle(callback, async () => {
       await this.sessions.update(
         { id: sid, expiresAt: LessThan(expiresAt - this.touchIntervalMs) },

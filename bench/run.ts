@@ -1,0 +1,321 @@
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BCRYPT_SLOTS } from '../src/auth/passwords/password.service';
+import { compareMs } from './bcrypt-ceiling';
+import { BenchDatabase, SeededAccount, seededSqliteDatabase, sessionCookie } from './database';
+import { LoadResult, inRounds, load, median, medianRatio, medianResult } from './load';
+import { BenchReport, formatReport, tableRows } from './report';
+import { Server, startServer } from './servers';
+import { sequentialSignIns, signInFlood } from './sign-ins';
+
+const ROOT = join(__dirname, '..');
+const OUTPUT_DIR = join(ROOT, 'artifacts', 'bench');
+
+/** Every figure is the median of this many short rounds, each a few seconds long. */
+const ROUNDS = 3;
+const ROUND_SECONDS = 3;
+const SMALL_DATABASE = 1_000;
+const LARGE_DATABASE = 100_000;
+const MEMORY_SESSIONS = 10_000;
+const MEMORY_READING_GAP = 500;
+const CORES = availableParallelism();
+/** Sign-ins in flight during a flood: enough to keep every bcrypt slot busy. */
+const FLOOD_CLIENTS = 4 * CORES;
+/** A flood fills the bcrypt queue for this long before anything is measured. */
+const FLOOD_WARMUP_MS = 1000;
+/** A light, steady load on GET /login, in requests per second, whose p99 shows any stall. */
+const PROBE_RATE = 50;
+const PROBE_SECONDS = 4;
+/** Sign-in latency: this many rounds of a few sign-ins on each database, one at a time. */
+const SIGN_IN_ROUNDS = 5;
+const SIGN_INS_PER_ROUND = 2;
+/** A run takes about three minutes; one that takes this long is stuck, and is stopped. */
+const RUN_TIMEOUT_MS = 10 * 60 * 1000;
+
+async function main(): Promise<void> {
+  refuseUnsupportedTargets();
+  const bcryptCost = Number(process.env.BCRYPT_COST || 12);
+  const secret = randomBytes(32).toString('hex');
+  const dir = mkdtempSync(join(tmpdir(), 'nest-auth-bench-'));
+  const cleanup: (() => Promise<void>)[] = [];
+  const started = performance.now();
+
+  try {
+    step(
+      `Seeding two databases: ${count(SMALL_DATABASE)} and ${count(LARGE_DATABASE)} users, ` +
+        'each signed in',
+    );
+    const seed = async (size: number) => {
+      const seeded = await seededSqliteDatabase(mkdir(join(dir, String(size))), size, bcryptCost);
+      cleanup.push(() => seeded.database.close());
+      return seeded;
+    };
+    const small = await seed(SMALL_DATABASE);
+    const large = await seed(LARGE_DATABASE);
+
+    step('Starting the baseline and an app on each database (production mode, 127.0.0.1)');
+    const start = async (...args: Parameters<typeof startServer>) => {
+      const server = await startServer(...args);
+      cleanup.push(() => server.stop());
+      return server;
+    };
+    const baseline = await start(
+      'baseline',
+      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench', 'hello-app.ts')],
+      { NODE_ENV: 'production' },
+      '/',
+    );
+    const appEnv = (database: BenchDatabase) => ({
+      NODE_ENV: 'production',
+      ...database.env,
+      SESSION_SECRET: secret,
+      BCRYPT_COST: String(bcryptCost),
+      // As behind a TLS-terminating proxy: the load sends X-Forwarded-Proto: https, so the
+      // Secure session cookie is issued over plain HTTP on 127.0.0.1.
+      TRUST_PROXY: 'loopback',
+      // Passed on when set, so that one can try another thread pool (and bcrypt limit) size.
+      ...(process.env.UV_THREADPOOL_SIZE && { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE }),
+    });
+    const app = await start(
+      'app',
+      [join(ROOT, 'dist', 'main.js')],
+      appEnv(small.database),
+      '/healthz',
+    );
+    const appLarge = await start(
+      'app (large database)',
+      [join(ROOT, 'dist', 'main.js')],
+      appEnv(large.database),
+      '/healthz',
+    );
+    const rssAtStart = app.rssBytes();
+
+    const hello = () => load({ url: baseline.url, duration: ROUND_SECONDS });
+    const loginPage = () => load({ url: `${app.url}/login`, duration: ROUND_SECONDS });
+    const home = (server: Server, accounts: SeededAccount[]) => {
+      const cookies = accounts.map((account) => sessionCookie(account.sessionId, secret));
+      return () =>
+        load({ url: `${server.url}/`, duration: ROUND_SECONDS, requests: [rotating(cookies)] });
+    };
+    const homeSmall = home(app, small.accounts);
+    const homeLarge = home(appLarge, large.accounts);
+    const signIns = (server: Server, accounts: SeededAccount[]) => async () =>
+      median(await sequentialSignIns(server.url, accounts, SIGN_INS_PER_ROUND));
+    const flood = (windowMs: number) =>
+      signInFlood(app.url, small.accounts, FLOOD_CLIENTS, {
+        warmupMs: FLOOD_WARMUP_MS,
+        windowMs,
+      });
+    const probe = () =>
+      load({
+        url: `${app.url}/login`,
+        connections: 2,
+        overallRate: PROBE_RATE,
+        duration: PROBE_SECONDS,
+      });
+
+    step('Warming up');
+    await load({ url: baseline.url, duration: 2 });
+    await load({ url: `${app.url}/login`, duration: 1 });
+    await homeSmall();
+    await homeLarge();
+    await signIns(app, small.accounts)();
+    await signIns(appLarge, large.accounts)();
+
+    step('Signed-in GET /: the baseline, then each database, in each round');
+    const homeRounds = await inRounds(ROUNDS, {
+      baseline: hello,
+      small: homeSmall,
+      large: homeLarge,
+    });
+    step('Sign-in latency, one at a time, on each database in each round');
+    const signInRounds = await inRounds(SIGN_IN_ROUNDS, {
+      small: signIns(app, small.accounts),
+      large: signIns(appLarge, large.accounts),
+    });
+    await appLarge.stop();
+
+    step(`Anonymous GET /login against the baseline, then ${count(MEMORY_SESSIONS)} new sessions`);
+    const loginRounds = await inRounds(ROUNDS, { baseline: hello, app: loginPage });
+    // At rest after the same load, so that the figure shows what sessions add, not warm-up.
+    const newSessions = (amount: number) => load({ url: `${app.url}/login`, amount });
+    await newSessions(MEMORY_SESSIONS / 2);
+    const sessionsBefore = await small.database.countSessions();
+    const rssAtRest = await residentMemory(app, newSessions);
+    await newSessions(MEMORY_SESSIONS - 2 * MEMORY_READING_GAP);
+    const rssAfterSessions = await residentMemory(app, newSessions);
+    // The two sets of readings are this many sessions apart, centre to centre.
+    const sessionsCreated =
+      (await small.database.countSessions()) - sessionsBefore - 2 * MEMORY_READING_GAP;
+
+    step('Sign-ins per second against the bcrypt ceiling, in each round');
+    // The ceiling is timed just before and just after each flood, and the two averaged.
+    const timeCompare = () => compareMs(bcryptCost, CORES, 1000);
+    const signInFloodRounds = await inRounds(ROUNDS, {
+      compareBefore: timeCompare,
+      flood: () => flood(ROUND_SECONDS * 1000),
+      compareAfter: timeCompare,
+    });
+    const compareTimes = signInFloodRounds.compareBefore.map(
+      (before, round) => (before + signInFloodRounds.compareAfter[round]) / 2,
+    );
+    const ceilings = compareTimes.map((ms) => CORES * (1000 / ms));
+
+    step('GET /login p99 at rest, then under a sign-in flood, in each round');
+    const eventLoopRounds = await inRounds(ROUNDS, {
+      atRest: probe,
+      underFlood: async () => {
+        const [, result] = await Promise.all([
+          flood(PROBE_SECONDS * 1000),
+          delay(FLOOD_WARMUP_MS).then(probe),
+        ]);
+        return result;
+      },
+    });
+
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      machine: {
+        cores: CORES,
+        cpu: cpus()[0]?.model.trim() ?? 'unknown',
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+      },
+      settings: {
+        database: small.database.description,
+        bcryptCost,
+        bcryptSlots: BCRYPT_SLOTS,
+        rounds: ROUNDS,
+        roundSeconds: ROUND_SECONDS,
+        floodClients: FLOOD_CLIENTS,
+        probeRate: PROBE_RATE,
+      },
+      baseline: medianResult([...homeRounds.baseline, ...loginRounds.baseline]),
+      anonymousLogin: {
+        result: medianResult(loginRounds.app),
+        ratio: medianRatio(loginRounds.app, loginRounds.baseline, reqPerSec),
+      },
+      signedInHome: {
+        result: medianResult(homeRounds.small),
+        ratio: medianRatio(homeRounds.small, homeRounds.baseline, reqPerSec),
+      },
+      signIns: {
+        perSecond: median(signInFloodRounds.flood.map((result) => result.perSecond)),
+        compareMs: median(compareTimes),
+        ceiling: median(ceilings),
+        ratio: median(signInFloodRounds.flood.map((result, i) => result.perSecond / ceilings[i])),
+      },
+      eventLoop: {
+        atRestP99: median(eventLoopRounds.atRest.map(p99)),
+        underFloodP99: median(eventLoopRounds.underFlood.map(p99)),
+        ratio: medianRatio(eventLoopRounds.underFlood, eventLoopRounds.atRest, p99),
+      },
+      growth: {
+        small: SMALL_DATABASE,
+        large: LARGE_DATABASE,
+        homeSmallP50: median(homeRounds.small.map(p50)),
+        homeLargeP50: median(homeRounds.large.map(p50)),
+        homeRatio: medianRatio(homeRounds.large, homeRounds.small, p50),
+        signInSmallMs: median(signInRounds.small),
+        signInLargeMs: median(signInRounds.large),
+        signInRatio: medianRatio(signInRounds.large, signInRounds.small, (ms) => ms),
+      },
+      memory: {
+        atStart: rssAtStart,
+        atRest: rssAtRest,
+        afterSessions: rssAfterSessions,
+        sessionsCreated,
+      },
+      rounds: { homeRounds, signInRounds, loginRounds, signInFloodRounds, eventLoopRounds },
+      durationSeconds: (performance.now() - started) / 1000,
+    };
+
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    const file = join(OUTPUT_DIR, `bench-${report.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify({ ...report, table: tableRows(report) }, null, 2)}\n`);
+    console.log(`\n${formatReport(report)}\n\nWritten to ${relative(process.cwd(), file)}`);
+  } finally {
+    for (const undo of cleanup.reverse()) {
+      await undo();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The app supports only SQLite so far: a PostgreSQL or Redis run must not quietly be a SQLite one. */
+function refuseUnsupportedTargets(): void {
+  const databaseUrl = process.env.DATABASE_URL;
+  if ((databaseUrl && !databaseUrl.startsWith('sqlite:')) || process.env.REDIS_URL) {
+    throw new Error(
+      'DATABASE_URL (other than sqlite:) and REDIS_URL are not supported yet: the app runs on ' +
+        'SQLite only. Unset them to run the bench on temporary SQLite files.',
+    );
+  }
+}
+
+/** A request template that sends each request with the next session cookie of the list. */
+function rotating(cookies: string[]): autocannon.Request {
+  let next = 0;
+  return {
+    setupRequest: (request) => {
+      next = (next + 1) % cookies.length;
+      return { ...request, headers: { ...request.headers, cookie: cookies[next] } };
+    },
+  };
+}
+
+const reqPerSec = (result: LoadResult) => result.reqPerSec;
+const p50 = (result: LoadResult) => result.p50;
+const p99 = (result: LoadResult) => result.p99;
+
+/**
+ * The app's resident memory: the median of three readings a few hundred sessions apart, since
+ * one reading depends on when V8 last collected garbage. Each waits for the app's writes to end.
+ */
+async function residentMemory(
+  server: Server,
+  newSessions: (amount: number) => Promise<unknown>,
+): Promise<number> {
+  const readings: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) {
+      await newSessions(MEMORY_READING_GAP);
+    }
+    await delay(1000);
+    readings.push(server.rssBytes());
+  }
+  return median(readings);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function mkdir(path: string): string {
+  mkdirSync(path, { recursive: true });
+  return path;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en');
+}
+
+function step(message: string): void {
+  console.log(`· ${message}`);
+}
+
+setTimeout(() => {
+  console.error(`The bench did not finish within ${RUN_TIMEOUT_MS / 60_000} minutes; stopping it`);
+  process.exit(1);
+}, RUN_TIMEOUT_MS).unref();
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

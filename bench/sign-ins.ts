@@ -1,0 +1,106 @@
+import { performance } from 'node:perf_hooks';
+import { PROXY_HEADERS } from './load';
+
+/** A request that takes longer than this means the figure is meaningless: the bench stops. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** What a browser needs to sign in: the login page's session cookie and its form token. */
+interface LoginForm {
+  cookie: string;
+  csrfToken: string;
+}
+
+/** Signs in as `email`; resolves with how long the POST /login took, in milliseconds. */
+export async function signIn(baseUrl: string, email: string, password: string): Promise<number> {
+  const form = await openLoginForm(baseUrl);
+  const started = performance.now();
+  const res = await fetch(`${baseUrl}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    headers: {
+      ...PROXY_HEADERS,
+      cookie: form.cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ _csrf: form.csrfToken, email, password }).toString(),
+  });
+  await res.arrayBuffer();
+  const elapsed = performance.now() - started;
+  if (res.status !== 303 || res.headers.get('location') !== '/') {
+    throw new Error(`Sign-in as ${email} answered ${res.status}, not 303 to /`);
+  }
+  return elapsed;
+}
+
+/** GET /login with no cookie: a new session, and the token bound to it. */
+async function openLoginForm(baseUrl: string): Promise<LoginForm> {
+  const res = await fetch(`${baseUrl}/login`, {
+    headers: PROXY_HEADERS,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const html = await res.text();
+  const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
+  const csrfToken = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (res.status !== 200 || !cookie || !csrfToken) {
+    throw new Error(`GET /login answered ${res.status} without a session cookie and a form token`);
+  }
+  return { cookie, csrfToken };
+}
+
+export interface Account {
+  email: string;
+  password: string;
+}
+
+/** Sign-ins one after another: what a single person waits for. Milliseconds, one per sign-in. */
+export async function sequentialSignIns(
+  baseUrl: string,
+  accounts: Account[],
+  count: number,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const account = pick(accounts);
+    latencies.push(await signIn(baseUrl, account.email, account.password));
+  }
+  return latencies;
+}
+
+export interface FloodResult {
+  /** Sign-ins finished inside the measured window. */
+  completed: number;
+  perSecond: number;
+}
+
+/**
+ * `clients` clients signing in again and again, each with a fresh login page and token. The
+ * first `warmupMs` fill the bcrypt queue and are not counted; then only sign-ins that finish
+ * inside the next `windowMs` count, and the ones still in flight at its end are awaited.
+ */
+export async function signInFlood(
+  baseUrl: string,
+  accounts: Account[],
+  clients: number,
+  { warmupMs, windowMs }: { warmupMs: number; windowMs: number },
+): Promise<FloodResult> {
+  const windowStart = performance.now() + warmupMs;
+  const windowEnd = windowStart + windowMs;
+  let completed = 0;
+  const client = async () => {
+    while (performance.now() < windowEnd) {
+      const account = pick(accounts);
+      await signIn(baseUrl, account.email, account.password);
+      const now = performance.now();
+      if (now >= windowStart && now <= windowEnd) {
+        completed++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, client));
+  return { completed, perSecond: completed / (windowMs / 1000) };
+}
+
+function pick<T>(items: T[]): T {
+  return items[Math.floor(Math.random() * items.length)];
+}
