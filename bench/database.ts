@@ -9,6 +9,8 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { Session } from '../src/sessions/session.entity';
 import { User } from '../src/users/user.entity';
 import type { Account } from './sign-ins';
+import { Client as PgClient } from 'pg';
+import { createClient } from 'redis';
 
 /** Every seeded account has this password, behind one real bcrypt hash computed once. */
 const PASSWORD = 'bench-horse-battery-staple';
@@ -23,30 +25,72 @@ export interface SeededAccount extends Account {
 }
 
 /**
- * A database that an app runs on during the bench, and the way to fill it fast: straight into
- * the tables, through the app's own entities and migrations, before the app starts. A SQLite file
- * is the only kind so far; PostgreSQL (and Redis for the sessions) would be another implementation,
- * chosen from DATABASE_URL and REDIS_URL, once the app supports them.
+ * The storage an app runs on during the bench, and the way to fill it fast: straight into the
+ * tables (and Redis), through the app's own entities and migrations, before the app starts.
+ * A temporary SQLite file by default; with DATABASE_URL=postgres://... a database created on that
+ * server (and dropped after); with REDIS_URL the sessions go to that Redis, as the app's would.
  */
 export interface BenchDatabase {
   description: string;
-  /** The settings that point the app at this database. */
+  /** The settings that point the app at this storage. */
   env: Record<string, string>;
   countSessions(): Promise<number>;
   close(): Promise<void>;
 }
 
+/** Where one seeded app keeps its data, before anything is in it. */
+interface Storage {
+  databaseUrl: string;
+  description: string;
+  drop(): Promise<void>;
+}
+
+async function newStorage(dir: string, size: number): Promise<Storage> {
+  const server = process.env.DATABASE_URL;
+  if (!server?.startsWith('postgres')) {
+    return {
+      databaseUrl: `sqlite:${join(dir, 'app.db')}`,
+      description: 'SQLite (a temporary file)',
+      drop: () => Promise.resolve(),
+    };
+  }
+  const name = `nest_auth_bench_${size}_${randomBytes(4).toString('hex')}`;
+  await onPostgresServer(server, `CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    databaseUrl: url.toString(),
+    description: `PostgreSQL (${url.host}, a database created for the run)`,
+    drop: () => onPostgresServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function onPostgresServer(server: string, statement: string): Promise<void> {
+  const client = new PgClient({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
- * A new SQLite file in `dir`, built by the app's migrations, with `count` users who are each
- * signed in already in one session.
+ * A new database built by the app's migrations, with `count` users who are each signed in
+ * already in one session (in the database, or in Redis when REDIS_URL is set).
  */
-export async function seededSqliteDatabase(
+export async function seededDatabase(
   dir: string,
   count: number,
   bcryptCost: number,
 ): Promise<{ database: BenchDatabase; accounts: SeededAccount[] }> {
-  const databaseUrl = `sqlite:${join(dir, 'app.db')}`;
-  const dataSource = new DataSource(dataSourceOptions(loadConfig({ DATABASE_URL: databaseUrl })));
+  const storage = await newStorage(dir, count);
+  const redisUrl = process.env.REDIS_URL;
+  const redis = redisUrl ? createClient({ url: redisUrl }) : undefined;
+  await redis?.connect();
+  const dataSource = new DataSource(
+    dataSourceOptions(loadConfig({ DATABASE_URL: storage.databaseUrl })),
+  );
   await dataSource.initialize();
   await dataSource.runMigrations();
   const passwordHash = await bcrypt.hash(PASSWORD, bcryptCost);
@@ -75,34 +119,72 @@ export async function seededSqliteDatabase(
           passwordHash,
         })),
       );
-      await insertAll(
-        manager,
-        Session,
-        batch.map(({ id, sessionId }) => ({
-          id: sessionId,
-          expiresAt,
-          data: signedInSessionData(id),
-        })),
-      );
+      if (redis) {
+        const writes = redis.multi();
+        for (const { id, sessionId } of batch) {
+          writes.set(`${REDIS_SESSION_PREFIX}${sessionId}`, signedInSessionData(id), {
+            expiration: { type: 'PX', value: SEEDED_SESSION_LIFETIME_MS },
+          });
+        }
+        await writes.exec();
+      } else {
+        await insertAll(
+          manager,
+          Session,
+          batch.map(({ id, sessionId }) => ({
+            id: sessionId,
+            expiresAt,
+            data: signedInSessionData(id),
+          })),
+        );
+      }
       accounts.push(
         ...batch.map(({ email, password, sessionId }) => ({ email, password, sessionId })),
       );
     }
   });
 
-  // Moves the seeded rows from the write-ahead log into the database file, where a database
-  // that has been running for a while keeps them.
-  await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
+  if (dataSource.options.type === 'sqlite') {
+    // Moves the seeded rows from the write-ahead log into the database file, where a database
+    // that has been running for a while keeps them.
+    await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
+  } else {
+    // The ids were given explicitly: move the sequence past them, and refresh the statistics.
+    await dataSource.query(`SELECT setval(pg_get_serial_sequence('users', 'id'), ${count})`);
+    await dataSource.query('ANALYZE');
+  }
 
   return {
     accounts,
     database: {
-      description: 'SQLite (a temporary file)',
-      env: { DATABASE_URL: databaseUrl },
-      countSessions: () => dataSource.getRepository(Session).count(),
-      close: () => dataSource.destroy(),
+      description: redis ? `${storage.description}, sessions in Redis` : storage.description,
+      env: { DATABASE_URL: storage.databaseUrl, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) },
+      countSessions: () =>
+        redis ? countRedisSessions(redis) : dataSource.getRepository(Session).count(),
+      close: async () => {
+        if (redis) {
+          const ids = accounts.map(({ sessionId }) => `${REDIS_SESSION_PREFIX}${sessionId}`);
+          for (let first = 0; first < ids.length; first += BATCH) {
+            await redis.unlink(ids.slice(first, first + BATCH));
+          }
+          await redis.close();
+        }
+        await dataSource.destroy();
+        await storage.drop();
+      },
     },
   };
+}
+
+/** The prefix of the app's session keys in Redis (see SessionsModule). */
+const REDIS_SESSION_PREFIX = 'session:';
+
+async function countRedisSessions(redis: ReturnType<typeof createClient>): Promise<number> {
+  let sessions = 0;
+  for await (const keys of redis.scanIterator({ MATCH: `${REDIS_SESSION_PREFIX}*`, COUNT: 1000 })) {
+    sessions += keys.length;
+  }
+  return sessions;
 }
 
 /**
