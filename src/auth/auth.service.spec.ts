@@ -9,21 +9,12 @@ import { AuthService } from './auth.service';
 import { RegisterDto } from './dto/register.dto';
 import { SignInLimiter } from './limits/sign-in-limiter';
 import { PasswordService } from './passwords/password.service';
+import { userFactory } from '../../test/factories/user.factory';
 
 const HASH = '$2b$04$storedhashstoredhashstoredhashstoredhashstoredhashsto';
 const NEW_HASH = '$2b$12$upgradedhashupgradedhashupgradedhashupgradedhashupgr';
 const PASSWORD = 'violet-kettle-42';
 const IP = '203.0.113.7';
-
-const userFactory = (overrides: Partial<User> = {}): User =>
-  Object.assign(new User(), {
-    id: 1,
-    username: 'Alice',
-    usernameKey: 'alice',
-    email: 'alice@example.com',
-    createdAt: new Date('2025-01-01T00:00:00Z'),
-    ...overrides,
-  });
 
 const registerFormFactory = (overrides: Partial<RegisterDto> = {}): RegisterDto =>
   Object.assign(new RegisterDto(), {

@@ -1,16 +1,6 @@
-import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { SessionSerializer } from './session.serializer';
-
-const userFactory = (overrides: Partial<User> = {}): User =>
-  Object.assign(new User(), {
-    id: 1,
-    username: 'Alice',
-    usernameKey: 'alice',
-    email: 'alice@example.com',
-    createdAt: new Date('2025-01-01T00:00:00Z'),
-    ...overrides,
-  });
+import { userFactory } from '../../test/factories/user.factory';
 
 describe(SessionSerializer.name, () => {
   let users: jest.Mocked<Pick<UsersService, 'findById'>>;

@@ -10,17 +10,7 @@ import { loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { User } from './user.entity';
 import { NewUser, UsersService } from './users.service';
-
-/** A user as the repository returns it by default: without the password hash. */
-const userFactory = (overrides: Partial<User> = {}): User =>
-  Object.assign(new User(), {
-    id: 1,
-    username: 'Alice',
-    usernameKey: 'alice',
-    email: 'alice@example.com',
-    createdAt: new Date('2025-01-01T00:00:00Z'),
-    ...overrides,
-  });
+import { userFactory } from '../../test/factories/user.factory';
 
 const newUserFactory = (overrides: Partial<NewUser> = {}): NewUser => ({
   username: 'Alice',
