@@ -85,6 +85,22 @@ describe('CSRF tokens (DESIGN.md §2)', () => {
     expect(res.status).toBe(403);
   });
 
+  it('a token from before sign-out no longer works after it', async () => {
+    const account = await register(sut.agent());
+    const agent = sut.agent();
+    await logIn(agent, account.email, account.password);
+    const oldToken = csrfTokenIn((await agent.get('/').expect(200)).text);
+    await agent.post('/logout').type('form').send({ _csrf: oldToken }).expect(303);
+
+    const loginPage = await agent.get('/login').expect(200);
+    expect(csrfTokenIn(loginPage.text)).not.toBe(oldToken);
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: oldToken, email: account.email, password: account.password });
+    expect(res.status).toBe(403);
+  });
+
   it('a token from before sign-in no longer works after it (a new session, a new token)', async () => {
     const account = await register(sut.agent());
     const agent = sut.agent();
