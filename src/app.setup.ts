@@ -99,11 +99,15 @@ function allowOnlyFormMethods(req: Request, res: Response, next: NextFunction): 
     return;
   }
   res.setHeader('Allow', 'GET, HEAD, POST');
+  res.setHeader('Cache-Control', 'no-store');
   next(new MethodNotAllowedException());
 }
 
-/** Names that can never be form fields, and that class-transformer silently skips. */
-const RESERVED_FIELDS = ['constructor', 'prototype', '__proto__'];
+/**
+ * A field named like a member of Object.prototype (`constructor`, `toString`, `__proto__`...)
+ * can never be a form field, and class-transformer would skip it without a word.
+ */
+const isReservedName = (name: string) => name in Object.prototype || name === 'prototype';
 
 /** A POST must be an HTML form: JSON, multipart or no body at all get 415. */
 function requireFormBody(req: Request, _res: Response, next: NextFunction): void {
@@ -111,7 +115,7 @@ function requireFormBody(req: Request, _res: Response, next: NextFunction): void
     next();
   } else if (!req.is('application/x-www-form-urlencoded')) {
     next(new UnsupportedMediaTypeException());
-  } else if (RESERVED_FIELDS.some((name) => Object.hasOwn(req.body as object, name))) {
+  } else if (Object.keys(req.body as object).some(isReservedName)) {
     next(new BadRequestException());
   } else {
     next();

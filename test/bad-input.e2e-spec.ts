@@ -62,6 +62,12 @@ describe('Bad input', () => {
       'Password is required',
     ],
     [
+      'fields named like Object.prototype members',
+      `${form(aRegistration())}&toString=x&__defineGetter__=y`,
+      400,
+      'Bad request',
+    ],
+    [
       '__proto__ and constructor fields',
       `${form(aRegistration())}&__proto__=x&constructor=y`,
       400,

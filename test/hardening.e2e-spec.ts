@@ -215,6 +215,7 @@ describe('Odd methods', () => {
         .set('Origin', 'https://elsewhere.example')
         .expect(405);
       expect(res.headers.allow).toBe('GET, HEAD, POST');
+      expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
     },
   );

@@ -158,6 +158,23 @@ describe('Sign-in (DESIGN.md §2, §3)', () => {
       expect(signedIn).toBe(false);
     });
 
+    it('a field named like an Object.prototype member', async () => {
+      const { res, signedIn } = await attempt(
+        `email=${encodeURIComponent(account.email)}&password=${encodeURIComponent(account.password)}&valueOf=1`,
+      );
+      expect(res.status).toBe(400);
+      expect(signedIn).toBe(false);
+    });
+
+    it('a NUL byte in next', async () => {
+      const { res, signedIn } = await attempt(
+        `email=${encodeURIComponent(account.email)}&password=${encodeURIComponent(account.password)}&next=%2F%00x`,
+      );
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('The page to return to is not valid');
+      expect(signedIn).toBe(false);
+    });
+
     it('an unknown field', async () => {
       const { res, signedIn } = await attempt(
         `email=${encodeURIComponent(account.email)}&password=${encodeURIComponent(account.password)}&admin=1`,

@@ -193,6 +193,16 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it('checks each secret of a list as it will be used, trimmed', () => {
+    const padded = `  ${'x'.repeat(30)}  `;
+    expect(problemsOf({ SESSION_SECRET: `${SECRET}, ${padded}` })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET /),
+    ]);
+    expect(
+      loadConfig({ SESSION_SECRET: ` ${SECRET} , ${SECRET.toUpperCase()} ` }).sessionSecrets,
+    ).toEqual([SECRET, SECRET.toUpperCase()]);
+  });
+
   it('reports every bad setting, one line each', () => {
     const problems = problemsOf({ PORT: 'abc', BCRYPT_COST: '3', NODE_ENV: 'staging' });
 

@@ -68,7 +68,14 @@ const MINUTE = 60 * 1000;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, string> = {};
   for (const name of ENVIRONMENT_VARIABLES) {
-    const value = env[name]?.trim();
+    // Each secret of a SESSION_SECRET list is checked as it will be used: trimmed.
+    const value =
+      name === 'SESSION_SECRET'
+        ? env[name]
+            ?.split(',')
+            .map((secret) => secret.trim())
+            .join(',')
+        : env[name]?.trim();
     // An empty variable (`PORT=` in a .env file) means "use the default".
     if (value) {
       raw[name] = value;

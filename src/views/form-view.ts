@@ -17,7 +17,8 @@ export class FormErrorFilter implements ExceptionFilter {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values: Record<string, string> = {};
     for (const field of KEPT_FIELDS) {
-      if (typeof body[field] === 'string') {
+      // A value with a control character is not shown again: it cannot have been typed.
+      if (typeof body[field] === 'string' && !/\p{Cc}/u.test(body[field])) {
         values[field] = body[field];
       }
     }

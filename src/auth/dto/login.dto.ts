@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { textField } from '../../common/text-field';
 import { normaliseEmail } from './normalise-email';
 
@@ -20,6 +20,7 @@ export class LoginDto {
 
   /** Where to go after signing in; only a local path is followed (see safeRedirectPath). */
   @IsOptional()
+  @Matches(/^\P{Cc}*$/u, { message: 'The page to return to is not valid' })
   @MaxLength(2048, { message: 'The page to return to is too long' })
   @IsString(textField('The page to return to'))
   next?: string;
