@@ -9,7 +9,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { Session } from '../src/sessions/session.entity';
 import { User } from '../src/users/user.entity';
 import type { Account } from './sign-ins';
-import { Client as PgClient } from 'pg';
+import { createPostgresDatabase } from '../test/helpers/test-database';
 import { createClient } from 'redis';
 
 /** Every seeded account has this password, behind one real bcrypt hash computed once. */
@@ -54,25 +54,12 @@ async function newStorage(dir: string, size: number): Promise<Storage> {
       drop: () => Promise.resolve(),
     };
   }
-  const name = `nest_auth_bench_${size}_${randomBytes(4).toString('hex')}`;
-  await onPostgresServer(server, `CREATE DATABASE ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
+  const database = await createPostgresDatabase(server, `nest_auth_bench_${size}`);
   return {
-    databaseUrl: url.toString(),
-    description: `PostgreSQL (${url.host}, a database created for the run)`,
-    drop: () => onPostgresServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    databaseUrl: database.url,
+    description: `PostgreSQL (${new URL(server).host}, a database created for the run)`,
+    drop: () => database.drop(),
   };
-}
-
-async function onPostgresServer(server: string, statement: string): Promise<void> {
-  const client = new PgClient({ connectionString: server });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 /**

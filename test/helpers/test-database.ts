@@ -26,20 +26,26 @@ export async function createTestDatabase(dir: string): Promise<TestDatabase> {
   return createPostgresDatabase();
 }
 
-/** A new, empty database on the PostgreSQL test server, dropped by `drop`. */
-export async function createPostgresDatabase(): Promise<TestDatabase> {
-  const name = `nest_auth_e2e_${randomBytes(6).toString('hex')}`;
-  await onServer(`CREATE DATABASE ${name}`);
-  const url = new URL(TEST_DATABASE_URL);
+/**
+ * A new, empty database on a PostgreSQL server (by default the test server), dropped by `drop`.
+ * `server` is any URL of that server: the database it names is only where the client connects.
+ */
+export async function createPostgresDatabase(
+  server = TEST_DATABASE_URL,
+  prefix = 'nest_auth_e2e',
+): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await onServer(server, `CREATE DATABASE ${name}`);
+  const url = new URL(server);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
 
-async function onServer(statement: string): Promise<void> {
-  const client = new Client({ connectionString: TEST_DATABASE_URL });
+async function onServer(server: string, statement: string): Promise<void> {
+  const client = new Client({ connectionString: server });
   await client.connect();
   try {
     await client.query(statement);

@@ -1,5 +1,4 @@
-import { FieldErrors, FormError } from '../../common/form-error';
-import { formValidationPipe } from '../../common/form-validation.pipe';
+import { formErrorsOf, validateForm } from '../../../test/factories/form-validation';
 import { LoginDto } from './login.dto';
 
 const formFactory = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -8,18 +7,8 @@ const formFactory = (overrides: Record<string, unknown> = {}): Record<string, un
   ...overrides,
 });
 
-const validate = (body: Record<string, unknown>): Promise<unknown> =>
-  formValidationPipe.transform(body, { type: 'body', metatype: LoginDto });
-
-/** The messages by field of the FormError the form is refused with. */
-async function errorsOf(body: Record<string, unknown>): Promise<FieldErrors> {
-  const error = await validate(body).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FormError);
-  return (error as FormError).fields;
-}
+const validate = (body: Record<string, unknown>) => validateForm(LoginDto, body);
+const errorsOf = (body: Record<string, unknown>) => formErrorsOf(LoginDto, body);
 
 describe(LoginDto.name, () => {
   it('accepts the form, with the email trimmed and lower-cased and next kept', async () => {

@@ -1,5 +1,4 @@
-import { FieldErrors, FormError } from '../../common/form-error';
-import { formValidationPipe } from '../../common/form-validation.pipe';
+import { formErrorsOf, validateForm } from '../../../test/factories/form-validation';
 import { RegisterDto } from './register.dto';
 
 const PASSWORD = 'violet-kettle-42';
@@ -16,18 +15,8 @@ const formFactory = (overrides: Record<string, unknown> = {}): Record<string, un
   };
 };
 
-const validate = (body: Record<string, unknown>): Promise<unknown> =>
-  formValidationPipe.transform(body, { type: 'body', metatype: RegisterDto });
-
-/** The messages by field of the FormError the form is refused with. */
-async function errorsOf(body: Record<string, unknown>): Promise<FieldErrors> {
-  const error = await validate(body).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FormError);
-  return (error as FormError).fields;
-}
+const validate = (body: Record<string, unknown>) => validateForm(RegisterDto, body);
+const errorsOf = (body: Record<string, unknown>) => formErrorsOf(RegisterDto, body);
 
 const TOO_SHORT = 'Password must be at least 8 characters';
 const TOO_LONG =
