@@ -4,6 +4,9 @@ const transform = { '^.+\\.ts$': 'ts-jest' };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Jest reads the timeout from the root config only. The e2e suites start real apps and run
+  // bcrypt; shared CI machines can be slow.
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'unit',
@@ -17,8 +20,6 @@ module.exports = {
     },
     {
       displayName: 'e2e',
-      // Each suite starts real apps and runs bcrypt; shared CI machines can be slow.
-      testTimeout: 30_000,
       testEnvironment: 'node',
       rootDir: '.',
       roots: ['<rootDir>/test'],

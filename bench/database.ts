@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { loadConfig } from '../src/config/app-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
+import { ENTITIES } from '../src/entities';
+import { dataSourceOptions } from '../src/infra/database/data-source-options';
 import { Session } from '../src/sessions/session.entity';
 import { User } from '../src/users/user.entity';
 import type { Account } from './sign-ins';
@@ -76,7 +77,7 @@ export async function seededDatabase(
   const redis = redisUrl ? createClient({ url: redisUrl }) : undefined;
   await redis?.connect();
   const dataSource = new DataSource(
-    dataSourceOptions(loadConfig({ DATABASE_URL: storage.databaseUrl })),
+    dataSourceOptions(loadConfig({ DATABASE_URL: storage.databaseUrl }), ENTITIES),
   );
   await dataSource.initialize();
   await dataSource.runMigrations();

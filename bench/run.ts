@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BCRYPT_SLOTS } from '../src/auth/passwords/password.service';
+import { BCRYPT_SLOTS } from '../src/auth/core/passwords/password.service';
 import { compareMs } from './bcrypt-ceiling';
 import { BenchDatabase, SeededAccount, seededDatabase, sessionCookie } from './database';
 import { LoadResult, inRounds, load, median, medianRatio, medianResult } from './load';

@@ -23,7 +23,7 @@ else
 fi
 
 npm run --silent typeorm migration:run > /dev/null
-if ! npm run --silent typeorm -- migration:generate --check "src/database/migrations/$engine/Drift"; then
+if ! npm run --silent typeorm -- migration:generate --check "src/infra/database/migrations/$engine/Drift"; then
   echo "The entities and the $engine migrations disagree: generate a migration (README, 'Migrations')." >&2
   exit 1
 fi

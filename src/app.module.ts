@@ -1,16 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { AuthModule } from './auth/auth.module';
+import { AccountModule } from './account/account.module';
+import { RegistrationModule } from './auth/registration/registration.module';
+import { SignInModule } from './auth/sign-in/sign-in.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { dataSourceOptions } from './database/data-source-options';
-import { HealthModule } from './health/health.module';
-import { LoggingModule } from './logging/logging.module';
-import { RedisModule } from './redis/redis.module';
+import { ENTITIES } from './entities';
+import { dataSourceOptions } from './infra/database/data-source-options';
+import { HealthModule } from './observability/health/health.module';
+import { LoggingModule } from './observability/logging.module';
+import { RedisModule } from './infra/redis/redis.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
-import { ViewsModule } from './views/views.module';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
@@ -23,14 +26,16 @@ export class AppModule {
         RedisModule,
         // Pending migrations are applied before the app serves its first request.
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(config),
+          ...dataSourceOptions(config, ENTITIES),
           migrationsRun: true,
           retryAttempts: 2,
         }),
         UsersModule,
         SessionsModule,
-        AuthModule,
-        ViewsModule,
+        WebModule,
+        SignInModule,
+        RegistrationModule,
+        AccountModule,
         HealthModule,
       ],
     };

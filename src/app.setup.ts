@@ -9,17 +9,19 @@ import { NextFunction, Request, Response, urlencoded } from 'express';
 import type { Store } from 'express-session';
 import hbs = require('hbs');
 import { dirname, join } from 'node:path';
+import cookieParser from 'cookie-parser';
 import passport from 'passport';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
-import { csrfProtection } from './common/csrf';
-import { formValidationPipe } from './common/form-validation.pipe';
-import { noStore, securityHeaders } from './common/security-headers';
+import { Csrf, csrfProtection, derivedSecrets } from './web/csrf';
+import { alwaysSecureCookies } from './web/cookies';
+import { formValidationPipe } from './web/form-validation.pipe';
+import { noStore, securityHeaders } from './web/security-headers';
 import { AppConfig } from './config/app-config';
 import { resolveSessionSecrets } from './config/session-secret';
-import { APP_LOGGER, AuditLog } from './logging/audit-log';
-import { createLogger, httpLogger } from './logging/logger';
-import { NestPinoLogger } from './logging/nest-logger';
+import { APP_LOGGER, AuditLog } from './observability/audit-log';
+import { createLogger, httpLogger } from './observability/logger';
+import { NestPinoLogger } from './observability/nest-logger';
 import { sessionLifetime, sessionMiddleware } from './sessions/session.middleware';
 import { SESSION_STORE } from './sessions/sessions.module';
 
@@ -81,11 +83,15 @@ export function configureApp(
   app.use(urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }));
   app.use(requireFormBody);
 
+  // Signed cookies (the flash messages) get a key of their own, derived from SESSION_SECRET.
+  app.use(cookieParser(derivedSecrets(sessionSecrets, 'cookies')));
+  alwaysSecureCookies(app, config.isProduction);
+
   const audit = app.get(AuditLog);
-  app.use(sessionMiddleware(config, app.get<Store>(SESSION_STORE), sessionSecrets));
+  app.use(sessionMiddleware(app.get<Store>(SESSION_STORE), sessionSecrets));
   app.use(sessionLifetime(config, audit));
   app.use(passport.session());
-  app.use(csrfProtection(audit));
+  app.use(csrfProtection(new Csrf(sessionSecrets), audit));
 
   app.useGlobalPipes(formValidationPipe);
 }

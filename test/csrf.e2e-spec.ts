@@ -14,7 +14,7 @@ describe('CSRF tokens (DESIGN.md §2)', () => {
 
   it.each(['/login', '/register', '/logout'])('every form on %s carries a token', async (path) => {
     const res = await sut.agent().get(path).expect(200);
-    expect(csrfTokenIn(res.text)).toMatch(/^[0-9a-f]{64,}$/);
+    expect(csrfTokenIn(res.text)).toMatch(/^[0-9a-f]{64}\.[0-9a-f]{64}$/);
   });
 
   describe.each([

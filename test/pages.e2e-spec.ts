@@ -133,11 +133,12 @@ describe('Pages (DESIGN.md §2)', () => {
     it('a failure gets the 500 page with a generic message, no stack trace or SQL', async () => {
       const broken = await startTestApp();
       const agent = broken.agent();
-      await agent.get('/login').expect(200);
+      const account = await register(broken.agent());
+      await logIn(agent, account.email, account.password);
       // Pull the database away under the app: the session lookup of the next request fails.
       await broken.dataSource.destroy();
       try {
-        const res = await agent.get('/login').expect(500).expect('Content-Type', /html/);
+        const res = await agent.get('/').expect(500).expect('Content-Type', /html/);
         expect(res.text).toContain('Something went wrong');
         expect(res.text).not.toMatch(/at .*\.(js|ts):\d+|Error:|SELECT|sqlite/i);
       } finally {

@@ -1,4 +1,11 @@
-import { aRegistration, fieldErrors, inputValue, register, submitForm } from './helpers/forms';
+import {
+  aRegistration,
+  csrfTokenIn,
+  fieldErrors,
+  inputValue,
+  register,
+  submitForm,
+} from './helpers/forms';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 describe('Registration (DESIGN.md §2, §3)', () => {
@@ -208,7 +215,7 @@ describe('Registration (DESIGN.md §2, §3)', () => {
     const tokens = await Promise.all(
       agents.map(async (agent) => {
         const res = await agent.get('/register').expect(200);
-        return /name="_csrf" value="([0-9a-f]+)"/.exec(res.text)![1];
+        return csrfTokenIn(res.text);
       }),
     );
     const results = await Promise.all(

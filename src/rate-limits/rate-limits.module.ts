@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { REDIS_CLIENT, RedisClient } from '../redis/redis.module';
+import { REDIS_CLIENT, RedisClient } from '../infra/redis/redis.module';
 import { CounterStore } from './counter.store';
 import { RateLimit } from './rate-limit.entity';
 import { RedisCounterStore } from './redis-counter.store';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RedisClient } from '../redis/redis.module';
+import { RedisClient } from '../infra/redis/redis.module';
 import { Count, CounterStore } from './counter.store';
 
 /** One atomic step: count the hit, start or move the window, and say where things stand. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, Repository } from 'typeorm';
 import { loadConfig } from '../config/app-config';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions } from '../infra/database/data-source-options';
 import { RateLimit } from './rate-limit.entity';
 import { SqlCounterStore } from './sql-counter.store';
 
@@ -33,7 +33,7 @@ describe(SqlCounterStore.name, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'counter-store-'));
     const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'test.db')}` });
-    dataSource = new DataSource(dataSourceOptions(config));
+    dataSource = new DataSource(dataSourceOptions(config, [RateLimit]));
     await dataSource.initialize();
     await dataSource.runMigrations();
     rows = dataSource.getRepository(RateLimit);

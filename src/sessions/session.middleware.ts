@@ -1,7 +1,8 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import session, { Store } from 'express-session';
 import { AppConfig } from '../config/app-config';
-import { AuditLog } from '../logging/audit-log';
+import { AuditLog } from '../observability/audit-log';
+import { secureCookies } from '../web/cookies';
 
 /**
  * express-session with the cookie DESIGN.md §4 asks for: only the signed id, HttpOnly,
@@ -11,11 +12,7 @@ import { AuditLog } from '../logging/audit-log';
  * closes; the server ends the session after SESSION_IDLE_MINUTES (the store) or
  * SESSION_ABSOLUTE_HOURS (sessionLifetime).
  */
-export function sessionMiddleware(
-  config: AppConfig,
-  store: Store,
-  secrets: string[],
-): RequestHandler {
+export function sessionMiddleware(store: Store, secrets: string[]): RequestHandler {
   const middleware = (name: string, secure: boolean) =>
     session({
       // express-session writes its cookie settings onto the store it is given, so each
@@ -28,12 +25,23 @@ export function sessionMiddleware(
       unset: 'destroy',
       cookie: { httpOnly: true, sameSite: 'lax', path: '/', secure },
     });
-  const secure = middleware('__Host-sid', true);
-  if (config.isProduction) {
-    return secure;
-  }
-  const plain = middleware('sid', false);
-  return (req, res, next) => (req.secure ? secure : plain)(req, res, next);
+  const secure = middleware(SECURE_COOKIE, true);
+  const plain = middleware(PLAIN_COOKIE, false);
+  return (req, res, next) => (secureCookies(req) ? secure : plain)(req, res, next);
+}
+
+const SECURE_COOKIE = '__Host-sid';
+const PLAIN_COOKIE = 'sid';
+
+/** Clears this browser's session cookie, once its session has been destroyed. */
+export function clearSessionCookie(req: Request, res: Response): void {
+  const secure = secureCookies(req);
+  res.clearCookie(secure ? SECURE_COOKIE : PLAIN_COOKIE, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure,
+  });
 }
 
 /** Ends a signed-in session SESSION_ABSOLUTE_HOURS after sign-in, however active it has been. */

@@ -4,8 +4,8 @@ import { RedisStore } from 'connect-redis';
 import { Store } from 'express-session';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { AuditLog } from '../logging/audit-log';
-import { REDIS_CLIENT, RedisClient } from '../redis/redis.module';
+import { AuditLog } from '../observability/audit-log';
+import { REDIS_CLIENT, RedisClient } from '../infra/redis/redis.module';
 import { Session } from './session.entity';
 import { TypeormSessionStore } from './typeorm-session.store';
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource, Repository } from 'typeorm';
 import { AppConfig, loadConfig } from '../config/app-config';
-import { dataSourceOptions } from '../database/data-source-options';
-import { AuditLog } from '../logging/audit-log';
+import { dataSourceOptions } from '../infra/database/data-source-options';
+import { AuditLog } from '../observability/audit-log';
 import { Session } from './session.entity';
 import { TypeormSessionStore } from './typeorm-session.store';
 
@@ -47,7 +47,7 @@ describe(TypeormSessionStore.name, () => {
       SESSION_IDLE_MINUTES: '60',
     });
     idleMs = config.sessionTimeouts.idleMs;
-    dataSource = new DataSource(dataSourceOptions(config));
+    dataSource = new DataSource(dataSourceOptions(config, [Session]));
     await dataSource.initialize();
     await dataSource.runMigrations();
     rows = dataSource.getRepository(Session);
@@ -71,7 +71,7 @@ describe(TypeormSessionStore.name, () => {
 
   it('gives back the session it stored, expiring an idle period from now', async () => {
     const id = newSid();
-    const session = sessionFactory({ flash: [{ type: 'info', message: 'Hello' }] });
+    const session = sessionFactory({ passport: { user: 7 }, signedInAt: 1_700_000_000_000 });
     const before = Date.now();
 
     await set(id, session);

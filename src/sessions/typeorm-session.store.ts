@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { Session as ExpressSession, SessionData, Store } from 'express-session';
 import { LessThan, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { AuditLog } from '../logging/audit-log';
+import { AuditLog } from '../observability/audit-log';
 import { Session } from './session.entity';
 
 /** An unchanged session's expiry is pushed back at most this often, so a page view is not a write. */

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, InsertResult, QueryFailedError, Repository } from 'typeorm';
-import { FormError } from '../common/form-error';
+import { FormError } from '../web/form-error';
 import { loadConfig } from '../config/app-config';
-import { dataSourceOptions } from '../database/data-source-options';
+import { dataSourceOptions } from '../infra/database/data-source-options';
 import { User } from './user.entity';
 import { NewUser, UsersService } from './users.service';
 import { userFactory } from '../../test/factories/user.factory';
@@ -199,7 +199,7 @@ describe(`${UsersService.name} on SQLite`, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'users-service-'));
     const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'test.db')}` });
-    dataSource = new DataSource(dataSourceOptions(config));
+    dataSource = new DataSource(dataSourceOptions(config, [User]));
     await dataSource.initialize();
     await dataSource.runMigrations();
     sut = new UsersService(dataSource.getRepository(User));

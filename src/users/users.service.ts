@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { FieldErrors, FormError } from '../common/form-error';
+import { FieldErrors, FormError } from '../web/form-error';
 import { uniqueViolation } from './unique-violation';
 import { User } from './user.entity';
 

@@ -1,5 +1,5 @@
-import { FieldErrors, FormError } from '../../src/common/form-error';
-import { formValidationPipe } from '../../src/common/form-validation.pipe';
+import { FieldErrors, FormError } from '../../src/web/form-error';
+import { formValidationPipe } from '../../src/web/form-validation.pipe';
 
 type Dto = new () => object;
 

@@ -25,7 +25,7 @@ export function aRegistration(overrides: Partial<Registration> = {}): Registrati
 
 /** The CSRF token of the first form in a page. */
 export function csrfTokenIn(html: string): string {
-  const match = /name="_csrf" value="([0-9a-f]+)"/.exec(html);
+  const match = /name="_csrf" value="([0-9a-f.]+)"/.exec(html);
   if (!match) {
     throw new Error('The page has no CSRF token');
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 import { RedisCounterStore } from '../../src/rate-limits/redis-counter.store';
-import { RedisClient } from '../../src/redis/redis.module';
+import { RedisClient } from '../../src/infra/redis/redis.module';
 
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

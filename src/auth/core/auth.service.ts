@@ -1,0 +1,70 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Request } from 'express';
+import { AuditLog } from '../../observability/audit-log';
+import { User } from '../../users/user.entity';
+import { UsersService } from '../../users/users.service';
+import { SignInLimiter } from './sign-in-limiter';
+import { endSession, startSession } from './login-session';
+import { PasswordService } from './passwords/password.service';
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly passwords: PasswordService,
+    private readonly limiter: SignInLimiter,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /**
+   * The account these credentials open, or null. Unknown email and wrong password take the same
+   * path (one bcrypt comparison, the same limits), so neither answer nor timing tells them apart.
+   */
+  async validateCredentials(
+    email: string,
+    password: string,
+    ip: string,
+  ): Promise<Express.User | null> {
+    await this.limiter.admit(email, ip);
+    const user = await this.users.findByEmailWithPasswordHash(email);
+    const matches = await this.passwords.verify(password, user?.passwordHash);
+    if (!user || !matches) {
+      this.audit.record('authn_login_fail', { email, userId: user?.id });
+      return null;
+    }
+
+    await this.limiter.recordSuccess(email, ip);
+    await this.upgradeHash(user, password);
+    this.audit.record('authn_login_success', { userId: user.id, email });
+    return { id: user.id, username: user.username, email: user.email };
+  }
+
+  /** Re-hashes at the current BCRYPT_COST; a failure only postpones it to the next sign-in. */
+  private async upgradeHash(user: User, password: string): Promise<void> {
+    if (!this.passwords.needsRehash(user.passwordHash)) {
+      return;
+    }
+    try {
+      await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));
+    } catch (error) {
+      this.logger.warn(`Could not upgrade a password hash: ${String(error)}`);
+    }
+  }
+
+  /** Starts the signed-in session under a new id, with a fresh CSRF token. */
+  async startSession(req: Request, user: Express.User): Promise<void> {
+    await startSession(req, user);
+    req.session.signedInAt = Date.now();
+    this.audit.record('session_created', { userId: user.id });
+  }
+
+  async endSession(req: Request): Promise<void> {
+    const userId = req.user?.id;
+    await endSession(req);
+    if (userId !== undefined) {
+      this.audit.record('session_destroyed', { userId });
+    }
+  }
+}

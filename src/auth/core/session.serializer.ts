@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { PassportSerializer } from '@nestjs/passport';
+import { UsersService } from '../../users/users.service';
+
+type Done<T> = (error: unknown, value?: T) => void;
+
+/** Keeps only the user id in the session, and loads the user again on every request. */
+@Injectable()
+export class SessionSerializer extends PassportSerializer {
+  constructor(private readonly users: UsersService) {
+    super();
+  }
+
+  serializeUser(user: Express.User, done: Done<number>): void {
+    done(null, user.id);
+  }
+
+  /** `false` makes the request anonymous: a malformed id, or an account that no longer exists. */
+  deserializeUser(id: unknown, done: Done<Express.User | false>): void {
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
+      done(null, false);
+      return;
+    }
+    this.users
+      .findById(id)
+      .then(
+        (user) =>
+          done(null, user ? { id: user.id, username: user.username, email: user.email } : false),
+        done,
+      );
+  }
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { TooManyAttemptsException } from '../../web/too-many-attempts.exception';
+import { AppConfig } from '../../config/app-config';
+import { AuditLog } from '../../observability/audit-log';
+import { CounterStore } from '../../rate-limits/counter.store';
+
+const MINUTE = 60 * 1000;
+
+/**
+ * Brute-force limits on sign-in, the same for known and unknown emails:
+ * - per (email, client IP): at most THROTTLE_LOGIN_PER_MINUTE attempts a minute without a success;
+ * - per account, whatever the IP: after LOCKOUT_THRESHOLD consecutive attempts without a success
+ *   (less than LOCKOUT_MINUTES apart), it is locked for LOCKOUT_MINUTES, the right password
+ *   included.
+ * Attempts are counted before the password is checked, so guesses sent in parallel count too.
+ */
+@Injectable()
+export class SignInLimiter {
+  constructor(
+    private readonly counters: CounterStore,
+    private readonly config: AppConfig,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async admit(email: string, ip: string): Promise<void> {
+    const { loginAttemptsPerMinute, lockoutThreshold, lockoutMs } = this.config.limits;
+    const lock = await this.counters.peek(lockName(email));
+    if (lock) {
+      throw this.refuse(email, 'account_locked', lock.resetAt);
+    }
+
+    const attempts = await this.counters.hit(pairName(email, ip), MINUTE, 'fixed');
+    if (attempts.count > loginAttemptsPerMinute) {
+      throw this.refuse(email, 'too_many_attempts', attempts.resetAt);
+    }
+
+    const failures = await this.counters.hit(failuresName(email), lockoutMs, 'sliding');
+    if (failures.count > lockoutThreshold) {
+      const lock = await this.counters.hit(lockName(email), lockoutMs, 'fixed');
+      // Attempts arriving together may all cross the threshold: only the first locks.
+      if (lock.count === 1) {
+        await this.counters.reset(failuresName(email));
+        this.audit.record('authn_login_lock', { email });
+      }
+      throw this.refuse(email, 'account_locked', lock.resetAt);
+    }
+  }
+
+  /** The person proved who they are: the counts start again. */
+  async recordSuccess(email: string, ip: string): Promise<void> {
+    await Promise.all([
+      this.counters.reset(pairName(email, ip)),
+      this.counters.reset(failuresName(email)),
+    ]);
+  }
+
+  private refuse(email: string, reason: string, resetAt: number): TooManyAttemptsException {
+    this.audit.record('authn_throttled', { email, reason });
+    return new TooManyAttemptsException(
+      reason === 'account_locked'
+        ? 'This account is locked after too many failed sign-ins.'
+        : 'Too many failed sign-ins.',
+      resetAt,
+    );
+  }
+}
+
+const pairName = (email: string, ip: string) => `login:${email}:${ip}`;
+const failuresName = (email: string) => `login-failures:${email}`;
+const lockName = (email: string) => `login-lock:${email}`;

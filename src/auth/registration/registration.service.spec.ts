@@ -1,0 +1,93 @@
+import { Test } from '@nestjs/testing';
+import { userFactory } from '../../../test/factories/user.factory';
+import { AuditLog } from '../../observability/audit-log';
+import { UsersService } from '../../users/users.service';
+import { FormError } from '../../web/form-error';
+import { PasswordService } from '../core/passwords/password.service';
+import { RegisterDto } from './register.dto';
+import { RegistrationService } from './registration.service';
+
+const HASH = '$2b$04$storedhashstoredhashstoredhashstoredhashstoredhashsto';
+const PASSWORD = 'violet-kettle-42';
+
+const registerFormFactory = (overrides: Partial<RegisterDto> = {}): RegisterDto =>
+  Object.assign(new RegisterDto(), {
+    username: 'Alice',
+    email: 'alice@example.com',
+    password: PASSWORD,
+    confirmPassword: PASSWORD,
+    ...overrides,
+  });
+
+describe(RegistrationService.name, () => {
+  let sut: RegistrationService;
+  let users: jest.Mocked<Pick<UsersService, 'assertAvailable' | 'create'>>;
+  let passwords: jest.Mocked<Pick<PasswordService, 'hash'>>;
+  let audit: jest.Mocked<Pick<AuditLog, 'record'>>;
+
+  beforeEach(async () => {
+    users = {
+      assertAvailable: jest.fn().mockResolvedValue(undefined),
+      create: jest.fn((values) =>
+        Promise.resolve(userFactory({ ...values, passwordHash: undefined })),
+      ),
+    };
+    passwords = { hash: jest.fn().mockResolvedValue(HASH) };
+    audit = { record: jest.fn() };
+    const module = await Test.createTestingModule({
+      providers: [
+        RegistrationService,
+        { provide: UsersService, useValue: users },
+        { provide: PasswordService, useValue: passwords },
+        { provide: AuditLog, useValue: audit },
+      ],
+    }).compile();
+    sut = module.get(RegistrationService);
+  });
+
+  it('checks availability, then stores the hash of the password', async () => {
+    const form = registerFormFactory();
+
+    const user = await sut.register(form);
+
+    expect(users.assertAvailable).toHaveBeenCalledWith('Alice', 'alice@example.com');
+    expect(passwords.hash).toHaveBeenCalledWith(PASSWORD);
+    expect(users.assertAvailable.mock.invocationCallOrder[0]).toBeLessThan(
+      passwords.hash.mock.invocationCallOrder[0],
+    );
+    expect(users.create).toHaveBeenCalledWith({
+      username: 'Alice',
+      email: 'alice@example.com',
+      passwordHash: HASH,
+    });
+    expect(user).toMatchObject({ username: 'Alice', email: 'alice@example.com' });
+  });
+
+  it('records user_created with the new id and email', async () => {
+    await sut.register(registerFormFactory());
+
+    expect(audit.record).toHaveBeenCalledTimes(1);
+    expect(audit.record).toHaveBeenCalledWith('user_created', {
+      userId: 1,
+      email: 'alice@example.com',
+    });
+  });
+
+  it('spends no bcrypt work, creates nothing and records nothing when the name is taken', async () => {
+    const taken = new FormError({ username: ['Username already taken!'] });
+    users.assertAvailable.mockRejectedValue(taken);
+
+    await expect(sut.register(registerFormFactory())).rejects.toBe(taken);
+    expect(passwords.hash).not.toHaveBeenCalled();
+    expect(users.create).not.toHaveBeenCalled();
+    expect(audit.record).not.toHaveBeenCalled();
+  });
+
+  it('never puts the password or its hash in the audit event', async () => {
+    await sut.register(registerFormFactory());
+
+    const recorded = JSON.stringify(audit.record.mock.calls);
+    expect(recorded).not.toContain(PASSWORD);
+    expect(recorded).not.toContain(HASH);
+  });
+});
