@@ -11,6 +11,7 @@ export default tseslint.config(
       'node_modules/',
       'artifacts/',
       'eslint.config.mjs',
+      '.dependency-cruiser.cjs',
       'jest.config.js',
       'jest.browser.config.js',
       'jest.scale.config.js',

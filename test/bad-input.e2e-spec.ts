@@ -2,7 +2,7 @@ import request from 'supertest';
 import { aRegistration, csrfTokenIn } from './helpers/forms';
 import { startTestApp, TestApp } from './helpers/test-app';
 
-/** DESIGN.md §3: odd or hostile input gets a 4xx with a clear message, never a 500 or an account. */
+/** Odd or hostile input gets a 4xx with a clear message, never a 500 or an account. */
 describe('Bad input', () => {
   let sut: TestApp;
 

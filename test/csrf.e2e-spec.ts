@@ -1,7 +1,7 @@
 import { aRegistration, csrfTokenIn, logIn, register } from './helpers/forms';
 import { startTestApp, TestApp } from './helpers/test-app';
 
-describe('CSRF tokens (DESIGN.md §2)', () => {
+describe('CSRF tokens', () => {
   let sut: TestApp;
 
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import {
 } from './helpers/forms';
 import { startTestApp, TestApp } from './helpers/test-app';
 
-describe('Sign-in (DESIGN.md §2, §3)', () => {
+describe('Sign-in', () => {
   let sut: TestApp;
   let account: Registration;
 

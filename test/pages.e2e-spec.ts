@@ -1,7 +1,7 @@
 import { logIn, register } from './helpers/forms';
 import { startTestApp, TestApp } from './helpers/test-app';
 
-describe('Pages (DESIGN.md §2)', () => {
+describe('Pages', () => {
   let sut: TestApp;
 
   beforeAll(async () => {

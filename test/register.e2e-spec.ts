@@ -8,7 +8,7 @@ import {
 } from './helpers/forms';
 import { startTestApp, TestApp } from './helpers/test-app';
 
-describe('Registration (DESIGN.md §2, §3)', () => {
+describe('Registration', () => {
   let sut: TestApp;
 
   beforeAll(async () => {

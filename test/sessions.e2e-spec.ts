@@ -5,7 +5,7 @@ import { Registration, csrfTokenIn, logIn, register, sessionCookie } from './hel
 import { startTestApp, TestApp } from './helpers/test-app';
 import { sessionSecretFile } from '../src/config/session-secret';
 
-describe('Sessions (DESIGN.md §4)', () => {
+describe('Sessions', () => {
   let sut: TestApp;
   let account: Registration;
 

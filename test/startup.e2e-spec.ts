@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('Start-up (DESIGN.md §5, §6)', () => {
+describe('Start-up', () => {
   let dir: string;
 
   beforeEach(() => {

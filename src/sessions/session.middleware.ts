@@ -5,7 +5,7 @@ import { AuditLog } from '../observability/audit-log';
 import { secureCookies } from '../web/cookies';
 
 /**
- * express-session with the cookie DESIGN.md §4 asks for: only the signed id, HttpOnly,
+ * express-session with the cookie docs/pages.md describes: only the signed id, HttpOnly,
  * SameSite=Lax, Path=/. Over HTTPS (always in production; in development when TRUST_PROXY says
  * the request came over HTTPS) it is also Secure and named `__Host-sid`, which browsers accept
  * only when Secure, for Path=/ and with no Domain. No maxAge: the browser forgets it when it

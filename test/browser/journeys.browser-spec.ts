@@ -7,7 +7,7 @@ import {
 } from './helpers/auth-pages';
 import { navigate, pathOf, useBrowserSuite } from './helpers/browser-suite';
 
-describe('Journeys through the browser (DESIGN.md §2, §3)', () => {
+describe('Journeys through the browser', () => {
   const sut = useBrowserSuite();
 
   const alertText = () => sut.page.getByRole('alert').innerText();

@@ -1,10 +1,18 @@
-/** A minimal browser stand-in over fetch: one session cookie, no redirects followed. */
+/** A minimal browser stand-in over fetch: a cookie jar, no redirects followed. */
 export class Client {
-  /** The session cookie, as `name=value`. */
-  cookie?: string;
+  private readonly jar = new Map<string, string>();
 
+  /** Starts with a session cookie, as `name=value`. */
   constructor(cookie?: string) {
-    this.cookie = cookie;
+    if (cookie) {
+      this.keep(cookie);
+    }
+  }
+
+  /** The session cookie, as `name=value`, or undefined when signed out. */
+  get cookie(): string | undefined {
+    const value = this.jar.get('sid');
+    return value === undefined ? undefined : `sid=${value}`;
   }
 
   async get(url: string): Promise<Page> {
@@ -19,7 +27,7 @@ export class Client {
     action = page.split('?')[0],
   ): Promise<Page> {
     const form = await this.get(`${base}${page}`);
-    const token = /name="_csrf" value="([0-9a-f]+)"/.exec(form.text)?.[1];
+    const token = /name="_csrf" value="([0-9a-f.]+)"/.exec(form.text)?.[1];
     if (!token) {
       throw new Error(`${page} has no CSRF token (status ${form.status})`);
     }
@@ -32,15 +40,26 @@ export class Client {
 
   private async send(url: string, init: RequestInit): Promise<Page> {
     const headers = new Headers(init.headers);
-    if (this.cookie) {
-      headers.set('Cookie', this.cookie);
+    if (this.jar.size > 0) {
+      headers.set('Cookie', [...this.jar].map(([name, value]) => `${name}=${value}`).join('; '));
     }
     const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    const setCookie = res.headers.getSetCookie().find((cookie) => cookie.startsWith('sid='));
-    if (setCookie) {
-      this.cookie = setCookie.split(';')[0];
+    for (const setCookie of res.headers.getSetCookie()) {
+      this.keep(setCookie);
     }
     return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+  }
+
+  /** Stores a Set-Cookie (or `name=value`); an expired one is forgotten, as a browser does. */
+  private keep(setCookie: string): void {
+    const [pair, ...attributes] = setCookie.split(';');
+    const name = pair.slice(0, pair.indexOf('='));
+    const expired = attributes.some((attribute) => /^\s*expires=thu, 01 jan 1970/i.test(attribute));
+    if (expired) {
+      this.jar.delete(name);
+    } else {
+      this.jar.set(name, pair.slice(name.length + 1));
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import { emptyRedisDatabase, flushRedis } from './test-redis';
 
 /**
  * Two instances of the app (separate processes and ports) on one PostgreSQL database and one
- * Redis, as behind a load balancer: DESIGN.md §1, "scales out by configuration alone".
+ * Redis, as behind a load balancer: the app scales out by configuration alone.
  */
 describe('Two instances on one PostgreSQL and one Redis', () => {
   let database: TestDatabase;

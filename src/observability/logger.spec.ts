@@ -1,0 +1,74 @@
+import { Writable } from 'node:stream';
+import { createLogger, REDACTED, redactSecrets } from './logger';
+
+/** A logger whose lines are kept, parsed. */
+const loggerFactory = () => {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { sut: createLogger(destination), lines };
+};
+
+describe(redactSecrets.name, () => {
+  it.each([
+    'password',
+    'confirmPassword',
+    'currentPassword',
+    'newPassword',
+    'pass',
+    'token',
+    'resetToken',
+    'reset_token',
+    '_csrf',
+    'code',
+    'totpCode',
+    'recovery',
+    'recoveryCodes',
+    'secret',
+    'totpSecret',
+    'passwordHash',
+    'cookie',
+    'authorization',
+    'TOTP_CODE',
+  ])('hides a field named %s', (field) => {
+    expect(redactSecrets({ [field]: 'hunter2-value' })).toEqual({ [field]: REDACTED });
+  });
+
+  it('hides secrets at any depth and in arrays, and keeps everything else', () => {
+    expect(
+      redactSecrets({
+        statusCode: 401,
+        user: { id: 7, email: 'a@example.com', resetToken: 't' },
+        attempts: [{ code: '123456', at: 1 }],
+      }),
+    ).toEqual({
+      statusCode: 401,
+      user: { id: 7, email: 'a@example.com', resetToken: REDACTED },
+      attempts: [{ code: REDACTED, at: 1 }],
+    });
+  });
+});
+
+describe(createLogger.name, () => {
+  it('writes no value of a secret-looking field, whatever the caller passes', async () => {
+    const { sut, lines } = loggerFactory();
+
+    sut.info(
+      { newPassword: 'pw-1', form: { token: 'tk-2', recoveryCode: 'rc-3' }, totpSecret: 'ts-4' },
+      'something happened',
+    );
+    sut.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const written = JSON.stringify(lines);
+    expect(lines).toHaveLength(1);
+    for (const secret of ['pw-1', 'tk-2', 'rc-3', 'ts-4']) {
+      expect(written).not.toContain(secret);
+    }
+    expect(lines[0]).toMatchObject({ msg: 'something happened', newPassword: REDACTED });
+  });
+});
