@@ -64,6 +64,7 @@ export function configureApp(
   app.use(httpLogger(app.get<Logger>(APP_LOGGER)));
   app.use(securityHeaders(config));
   app.use(allowOnlyFormMethods);
+  app.use(requirePathTarget);
 
   // Static files next, under a prefix, so that they cost neither a session nor a lookup on `/`.
   app.useStaticAssets(join(ROOT, 'public'), { prefix: '/static', index: false });
@@ -107,6 +108,20 @@ function allowOnlyFormMethods(req: Request, res: Response, next: NextFunction): 
   res.setHeader('Allow', 'GET, HEAD, POST');
   res.setHeader('Cache-Control', 'no-store');
   next(new MethodNotAllowedException());
+}
+
+/**
+ * Only a path (or an absolute URL, whose path is read) names a page: `*` and other request
+ * targets get 400 here, before any middleware that expects a path (express-session skips them,
+ * so they would reach the routes with no session at all).
+ */
+function requirePathTarget(req: Request, res: Response, next: NextFunction): void {
+  if (req.path.startsWith('/')) {
+    next();
+    return;
+  }
+  res.setHeader('Cache-Control', 'no-store');
+  next(new BadRequestException());
 }
 
 /**

@@ -1,5 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { aRegistration, csrfTokenIn } from './helpers/forms';
+import { rawRequest } from './helpers/raw-request';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 /** Odd or hostile input gets a 4xx with a clear message, never a 500 or an account. */
@@ -149,5 +151,44 @@ describe('Bad input', () => {
     const res = await request(sut.app.getHttpServer())[method.toLowerCase() as 'get'](path);
     expect(res.status).toBeLessThan(500);
     expect(res.text ?? '').not.toContain('"name"');
+  });
+
+  describe('request targets that are not a path', () => {
+    let port: number;
+
+    beforeAll(async () => {
+      await sut.app.listen(0, '127.0.0.1');
+      port = (sut.app.getHttpServer().address() as AddressInfo).port;
+    });
+
+    it.each([
+      'GET * HTTP/1.1',
+      'HEAD * HTTP/1.1',
+      'POST * HTTP/1.1',
+      'OPTIONS * HTTP/1.1',
+      'GET login HTTP/1.1',
+    ])('%s gets a 4xx and logs nothing at error level', async (requestLine) => {
+      const before = sut.logs().length;
+      const status = await rawRequest(
+        port,
+        `${requestLine}\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+      );
+
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(status).toBeLessThan(500);
+      const errors = sut
+        .logs()
+        .slice(before)
+        .filter((line) => line.level === 'error' || line.level === 'fatal');
+      expect(errors).toEqual([]);
+    });
+
+    it('an absolute-form target reaches its page', async () => {
+      const status = await rawRequest(
+        port,
+        'GET http://127.0.0.1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+      );
+      expect(status).toBe(200);
+    });
   });
 });

@@ -47,7 +47,8 @@ export function clearSessionCookie(req: Request, res: Response): void {
 /** Ends a signed-in session SESSION_ABSOLUTE_HOURS after sign-in, however active it has been. */
 export function sessionLifetime(config: AppConfig, audit: AuditLog): RequestHandler {
   return (req, _res, next) => {
-    const { signedInAt, passport } = req.session;
+    // No session: a request express-session skipped (see requirePathTarget) has nothing to end.
+    const { signedInAt, passport } = req.session ?? {};
     if (signedInAt === undefined || Date.now() - signedInAt <= config.sessionTimeouts.absoluteMs) {
       next();
       return;
