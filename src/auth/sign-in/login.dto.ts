@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { textField } from '../../web/text-field';
 import { normaliseEmail } from '../../users/normalise-email';
+import { safeRedirectPath } from '../../web/safe-redirect';
 
 // Decorators run from the bottom up; the form shows each field's first failure.
 export class LoginDto {
@@ -18,10 +19,13 @@ export class LoginDto {
   @IsString(textField('Password'))
   password!: string;
 
-  /** Where to go after signing in; only a local path is followed (see safeRedirectPath). */
+  /**
+   * Where to go after signing in: a path on this site, else `/`. Anything else (another site,
+   * a control character, a list, a very long value) is ignored rather than refused, so that a
+   * crafted link can never stop a person from signing in.
+   */
   @IsOptional()
-  @Matches(/^\P{Cc}*$/u, { message: 'The page to return to is not valid' })
-  @MaxLength(2048, { message: 'The page to return to is too long' })
-  @IsString(textField('The page to return to'))
+  @IsString()
+  @Transform(({ value }: { value: unknown }) => safeRedirectPath(value))
   next?: string;
 }
