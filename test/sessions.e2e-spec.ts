@@ -142,6 +142,34 @@ describe('Sessions across a restart', () => {
     }
   });
 
+  it('a cookie signed with an older secret is signed again with the newest, so the old one can go', async () => {
+    const [newest, older] = ['n'.repeat(40), 'o'.repeat(40)];
+    const first = await startTestApp({ SESSION_SECRET: older });
+    const account = await register(first.agent());
+    const oldCookie = sessionCookie(
+      await logIn(first.agent(), account.email, account.password),
+    ) as string;
+    await first.close();
+
+    const rotating = await startTestApp({ SESSION_SECRET: `${newest},${older}` }, first);
+    const res = await rotating.agent().get('/').set('Cookie', oldCookie).expect(200);
+    const newCookie = sessionCookie(res) as string;
+    expect(newCookie).toBeDefined();
+    expect(newCookie).not.toBe(oldCookie);
+    // Sent once: a cookie already signed with the newest secret is left alone.
+    const again = await rotating.agent().get('/').set('Cookie', newCookie).expect(200);
+    expect(sessionCookie(again)).toBeUndefined();
+    await rotating.close();
+
+    const rotated = await startTestApp({ SESSION_SECRET: newest }, first);
+    try {
+      await rotated.agent().get('/').set('Cookie', newCookie).expect(200);
+      await rotated.agent().get('/').set('Cookie', oldCookie).expect(303);
+    } finally {
+      await rotated.cleanup();
+    }
+  });
+
   it('without SESSION_SECRET, generates one in the data folder (mode 0600) and keeps it', async () => {
     // On SQLite whatever the suite's engine: the data folder is then the database's own folder.
     const dataDir = mkdtempSync(join(tmpdir(), 'nest-auth-secret-'));

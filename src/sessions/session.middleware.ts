@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { sign, unsign } from 'cookie-signature';
 import session, { Store } from 'express-session';
 import { AppConfig } from '../config/app-config';
 import { AuditLog } from '../observability/audit-log';
@@ -23,12 +24,58 @@ export function sessionMiddleware(store: Store, secrets: string[]): RequestHandl
       resave: false,
       saveUninitialized: false,
       unset: 'destroy',
-      cookie: { httpOnly: true, sameSite: 'lax', path: '/', secure },
+      cookie: cookieOptions(secure),
     });
   const secure = middleware(SECURE_COOKIE, true);
   const plain = middleware(PLAIN_COOKIE, false);
-  return (req, res, next) => (secureCookies(req) ? secure : plain)(req, res, next);
+  return (req, res, next) =>
+    (secureCookies(req) ? secure : plain)(req, res, (error?: unknown) => {
+      if (!error) {
+        resignWithNewestSecret(req, res, secrets);
+      }
+      next(error);
+    });
 }
+
+/**
+ * A cookie signed with an older secret of a SESSION_SECRET list is signed again with the first
+ * one, so that dropping the old secret later signs nobody out. express-session accepts it but
+ * would only ever send it back as it came.
+ */
+function resignWithNewestSecret(req: Request, res: Response, secrets: string[]): void {
+  if (secrets.length < 2 || !req.session) {
+    return;
+  }
+  const name = secureCookies(req) ? SECURE_COOKIE : PLAIN_COOKIE;
+  const value = signedValue(req.headers.cookie, name);
+  if (value === undefined || unsign(value, secrets[0]) !== false) {
+    return;
+  }
+  if (secrets.slice(1).some((secret) => unsign(value, secret) === req.sessionID)) {
+    res.cookie(name, `s:${sign(req.sessionID, secrets[0])}`, {
+      ...cookieOptions(secureCookies(req)),
+    });
+  }
+}
+
+/** The signed value of cookie `name` as the browser sent it (cookie-parser sets it aside). */
+function signedValue(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) {
+      try {
+        const value = decodeURIComponent(rest.join('='));
+        return value.startsWith('s:') ? value.slice(2) : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+const cookieOptions = (secure: boolean) =>
+  ({ httpOnly: true, sameSite: 'lax', path: '/', secure }) as const;
 
 const SECURE_COOKIE = '__Host-sid';
 const PLAIN_COOKIE = 'sid';
@@ -36,12 +83,7 @@ const PLAIN_COOKIE = 'sid';
 /** Clears this browser's session cookie, once its session has been destroyed. */
 export function clearSessionCookie(req: Request, res: Response): void {
   const secure = secureCookies(req);
-  res.clearCookie(secure ? SECURE_COOKIE : PLAIN_COOKIE, {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    secure,
-  });
+  res.clearCookie(secure ? SECURE_COOKIE : PLAIN_COOKIE, cookieOptions(secure));
 }
 
 /** Ends a signed-in session SESSION_ABSOLUTE_HOURS after sign-in, however active it has been. */
