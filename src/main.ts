@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
+import { trustProxyWarning } from './config/trust-proxy-warning';
 
 /** How long requests in flight may take to finish after SIGTERM before the process gives up. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -9,6 +10,10 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
   const config = loadConfig();
   const app = await createApp(config);
+  const warning = trustProxyWarning(config);
+  if (warning) {
+    logger.warn(warning);
+  }
   await app.listen(config.port, config.host);
   logger.log(`Listening on http://localhost:${config.port}`);
 

@@ -27,6 +27,18 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Waits until the app answers /healthz on `port`; resolves to its status. */
+async function healthOf(port: number): Promise<number | undefined> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+    if (health) {
+      return health.status;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return undefined;
+}
+
 describe('Start-up', () => {
   let dir: string;
 
@@ -88,4 +100,27 @@ describe('Start-up', () => {
     expect(await exited).toBe(0);
     expect(output()).toContain(`Listening on http://localhost:${port}`);
   }, 30_000);
+
+  it.each([
+    ['0.0.0.0', true],
+    ['127.0.0.1', false],
+  ])(
+    'with TRUST_PROXY and HOST=%s, warns that clients could bypass the proxy: %s',
+    async (host, warns) => {
+      const port = await freePort();
+      const { child, output } = startMain({
+        DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
+        PORT: String(port),
+        HOST: host,
+        TRUST_PROXY: '1',
+        BCRYPT_COST: '4',
+      });
+      const exited = exitOf(child);
+      expect(await healthOf(port)).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output().includes(`TRUST_PROXY is set but HOST=${host}`)).toBe(warns);
+    },
+    30_000,
+  );
 });
