@@ -98,4 +98,17 @@ describe(RegistrationLimitGuard.name, () => {
     );
     await allowTimes(config.limits.registrationsPerHour, other);
   });
+
+  it('counts an IPv6 client by its /64: changing address within it gets no more', async () => {
+    const prefix = `2001:db8:${++lastIp}:1`;
+    const limit = config.limits.registrationsPerHour;
+    for (let i = 1; i <= limit; i++) {
+      await allowTimes(1, `${prefix}::${i}`);
+    }
+
+    await expect(sut.canActivate(contextFactory(`${prefix}:ffff::1`))).rejects.toBeInstanceOf(
+      TooManyAttemptsException,
+    );
+    await allowTimes(1, `2001:db8:${lastIp}:2::1`);
+  });
 });

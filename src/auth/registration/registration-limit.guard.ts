@@ -3,11 +3,15 @@ import type { Request } from 'express';
 import { TooManyAttemptsException } from '../../web/too-many-attempts.exception';
 import { AppConfig } from '../../config/app-config';
 import { AuditLog } from '../../observability/audit-log';
+import { clientNetwork } from '../../rate-limits/client-network';
 import { CounterStore } from '../../rate-limits/counter.store';
 
 const HOUR = 60 * 60 * 1000;
 
-/** At most THROTTLE_REGISTER_PER_HOUR registration attempts per client IP an hour. */
+/**
+ * At most THROTTLE_REGISTER_PER_HOUR registration attempts an hour per client network: an IPv4
+ * address, or an IPv6 /64 (one host with many addresses gets no more).
+ */
 @Injectable()
 export class RegistrationLimitGuard implements CanActivate {
   constructor(
@@ -18,7 +22,7 @@ export class RegistrationLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const { ip } = context.switchToHttp().getRequest<Request>();
-    const attempts = await this.counters.hit(`register:${ip}`, HOUR, 'fixed');
+    const attempts = await this.counters.hit(`register:${clientNetwork(ip ?? '')}`, HOUR, 'fixed');
     if (attempts.count <= this.config.limits.registrationsPerHour) {
       return true;
     }
