@@ -77,6 +77,8 @@ async function main(): Promise<void> {
       // As behind a TLS-terminating proxy: the load sends X-Forwarded-Proto: https, so the
       // Secure session cookie is issued over plain HTTP on 127.0.0.1.
       TRUST_PROXY: 'loopback',
+      // The sign-in flood comes from one address, many times the default per-network limit.
+      THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE: '100000',
       // Passed on when set, so that one can try another thread pool (and bcrypt limit) size.
       ...(process.env.UV_THREADPOOL_SIZE && { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE }),
     });

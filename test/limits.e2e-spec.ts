@@ -90,6 +90,28 @@ describe('Sign-in throttling per email and client IP', () => {
   });
 });
 
+describe('Sign-in throttling per client network', () => {
+  it('bounds what one client can make the server store: after the limit, no new counters', async () => {
+    const sut = await startTestApp({ THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE: '10' });
+    try {
+      const tryNewEmail = () => logIn(sut.agent(), aRegistration().email, 'not-the-password');
+      for (let i = 0; i < 10; i++) {
+        expect((await tryNewEmail()).status).toBe(401);
+      }
+      const stored = await sut.countRows('rate_limits');
+
+      for (let i = 0; i < 20; i++) {
+        const res = await tryNewEmail();
+        expect(res.status).toBe(429);
+        expect(res.text).toContain('Too many sign-ins from your network. Please try again in');
+      }
+      expect(await sut.countRows('rate_limits')).toBe(stored);
+    } finally {
+      await sut.cleanup();
+    }
+  });
+});
+
 describe('Account lockout, whatever the client IP', () => {
   let sut: TestApp;
 

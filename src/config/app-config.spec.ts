@@ -30,6 +30,7 @@ describe(loadConfig.name, () => {
       bcryptCost: 12,
       limits: {
         loginAttemptsPerMinute: 5,
+        loginAttemptsPerNetworkPerMinute: 60,
         registrationsPerHour: 20,
         lockoutThreshold: 20,
         lockoutMs: 15 * MINUTE,
@@ -72,6 +73,7 @@ describe(loadConfig.name, () => {
   it('reads the limits and session timeouts, turning minutes and hours into milliseconds', () => {
     const sut = loadConfig({
       THROTTLE_LOGIN_PER_MINUTE: '10',
+      THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE: '200',
       THROTTLE_REGISTER_PER_HOUR: '100',
       LOCKOUT_THRESHOLD: '8',
       LOCKOUT_MINUTES: '30',
@@ -81,6 +83,7 @@ describe(loadConfig.name, () => {
 
     expect(sut.limits).toEqual({
       loginAttemptsPerMinute: 10,
+      loginAttemptsPerNetworkPerMinute: 200,
       registrationsPerHour: 100,
       lockoutThreshold: 8,
       lockoutMs: 30 * MINUTE,

@@ -18,6 +18,7 @@ export type DatabaseConfig = SqliteDatabaseConfig | PostgresDatabaseConfig;
 
 export interface RateLimitConfig {
   loginAttemptsPerMinute: number;
+  loginAttemptsPerNetworkPerMinute: number;
   registrationsPerHour: number;
   lockoutThreshold: number;
   lockoutMs: number;
@@ -106,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
     limits: {
       loginAttemptsPerMinute: parsed.THROTTLE_LOGIN_PER_MINUTE,
+      loginAttemptsPerNetworkPerMinute: parsed.THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE,
       registrationsPerHour: parsed.THROTTLE_REGISTER_PER_HOUR,
       lockoutThreshold: parsed.LOCKOUT_THRESHOLD,
       lockoutMs: parsed.LOCKOUT_MINUTES * MINUTE,

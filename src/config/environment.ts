@@ -96,7 +96,14 @@ export class Environment {
   @WholeNumber(1, 1000)
   THROTTLE_LOGIN_PER_MINUTE = 5;
 
-  /** Registrations allowed per client IP in an hour. */
+  /**
+   * Sign-in attempts allowed per client network (an IPv4 address, an IPv6 /64) in a minute,
+   * whatever the email: bounds what one client can make the server count and store.
+   */
+  @WholeNumber(1, 100000)
+  THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE = 60;
+
+  /** Registrations allowed per client network (an IPv4 address, an IPv6 /64) in an hour. */
   @WholeNumber(1, 100000)
   THROTTLE_REGISTER_PER_HOUR = 20;
 
@@ -124,6 +131,7 @@ export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
   'BCRYPT_COST',
   'TRUST_PROXY',
   'THROTTLE_LOGIN_PER_MINUTE',
+  'THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE',
   'THROTTLE_REGISTER_PER_HOUR',
   'LOCKOUT_THRESHOLD',
   'LOCKOUT_MINUTES',

@@ -38,7 +38,11 @@ export interface TestApp {
   /** Runs SQL on the app's database, with `?` placeholders whatever the engine. */
   sql<T>(sql: string, params?: unknown[]): Promise<T>;
   /** How many rows of `table` match `where`. */
-  countRows(table: 'users' | 'sessions', where?: string, params?: unknown[]): Promise<number>;
+  countRows(
+    table: 'users' | 'sessions' | 'rate_limits',
+    where?: string,
+    params?: unknown[],
+  ): Promise<number>;
   /** Drops this app's database (PostgreSQL); for `cleanup` and restarts. */
   dropDatabase(): Promise<void>;
   /** Stops the app and leaves its database, for a restart. */
@@ -88,6 +92,7 @@ export async function startTestApp(
     // Generous limits, so that the suites' many sign-ins from 127.0.0.1 are not throttled; the
     // limits' own tests set them low.
     THROTTLE_LOGIN_PER_MINUTE: '1000',
+    THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE: '100000',
     THROTTLE_REGISTER_PER_HOUR: '100000',
     LOCKOUT_THRESHOLD: '1000',
     ...env,

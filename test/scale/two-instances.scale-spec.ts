@@ -45,6 +45,7 @@ describe('Two instances on one PostgreSQL and one Redis', () => {
       BCRYPT_COST: '10',
       LOCKOUT_THRESHOLD: '3',
       THROTTLE_LOGIN_PER_MINUTE: '100',
+      THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE: '10000',
       THROTTLE_REGISTER_PER_HOUR: '1000',
     };
     // One after the other, as a deploy would: the first applies the migrations.

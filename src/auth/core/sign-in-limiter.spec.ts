@@ -43,6 +43,7 @@ class MemoryCounterStore extends CounterStore {
 const configFactory = (overrides: NodeJS.ProcessEnv = {}): AppConfig =>
   loadConfig({
     THROTTLE_LOGIN_PER_MINUTE: '3',
+    THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE: '1000',
     LOCKOUT_THRESHOLD: '10',
     LOCKOUT_MINUTES: '15',
     ...overrides,
@@ -96,6 +97,52 @@ describe(SignInLimiter.name, () => {
 
   afterEach(() => {
     jest.useRealTimers();
+  });
+
+  describe('per client network', () => {
+    const networkLimit = 20;
+    beforeEach(() => {
+      sut = new SignInLimiter(
+        new MemoryCounterStore(),
+        configFactory({ THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE: String(networkLimit) }),
+        audit as unknown as AuditLog,
+      );
+    });
+
+    it('admits THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE attempts for as many emails, then refuses any', async () => {
+      for (let i = 0; i < networkLimit; i++) {
+        await sut.admit(`person${i}@example.com`, IP);
+      }
+
+      const refusal = await refusalOf(sut.admit('someone-new@example.com', IP));
+      expect(refusal).toBeInstanceOf(TooManyAttemptsException);
+      expect((refusal as Error).message).toMatch(/^Too many sign-ins from your network\./);
+      expect(eventsRecorded('authn_throttled').at(-1)?.[1]).toMatchObject({
+        reason: 'network_attempts',
+      });
+    });
+
+    it('counts an IPv6 client by its /64, and admits another network', async () => {
+      for (let i = 0; i < networkLimit; i++) {
+        await sut.admit(`person${i}@example.com`, `2001:db8:1:2::${i + 1}`);
+      }
+
+      await expect(sut.admit(EMAIL, '2001:db8:1:2:ffff::1')).rejects.toBeInstanceOf(
+        TooManyAttemptsException,
+      );
+      await expect(sut.admit(EMAIL, '2001:db8:1:3::1')).resolves.toBeUndefined();
+    });
+
+    it('admits again once the minute has passed', async () => {
+      for (let i = 0; i < networkLimit; i++) {
+        await sut.admit(`person${i}@example.com`, IP);
+      }
+      await expect(sut.admit(EMAIL, IP)).rejects.toBeInstanceOf(TooManyAttemptsException);
+
+      jest.advanceTimersByTime(60 * 1000);
+
+      await expect(sut.admit(EMAIL, IP)).resolves.toBeUndefined();
+    });
   });
 
   describe('per email and IP', () => {

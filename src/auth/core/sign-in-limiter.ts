@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { TooManyAttemptsException } from '../../web/too-many-attempts.exception';
 import { AppConfig } from '../../config/app-config';
 import { AuditLog } from '../../observability/audit-log';
+import { clientNetwork } from '../../rate-limits/client-network';
 import { CounterStore } from '../../rate-limits/counter.store';
 
 const MINUTE = 60 * 1000;
 
 /**
  * Brute-force limits on sign-in, the same for known and unknown emails:
+ * - per client network (an IPv4 address, an IPv6 /64): at most
+ *   THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE attempts a minute, whatever the email, counted first,
+ *   so that one client trying many emails stores at most that many new counters a minute;
  * - per (email, client IP): at most THROTTLE_LOGIN_PER_MINUTE attempts a minute without a success;
  * - per account, whatever the IP: after LOCKOUT_THRESHOLD consecutive attempts without a success
  *   (less than LOCKOUT_MINUTES apart), it is locked for LOCKOUT_MINUTES, the right password
@@ -23,7 +27,16 @@ export class SignInLimiter {
   ) {}
 
   async admit(email: string, ip: string): Promise<void> {
-    const { loginAttemptsPerMinute, lockoutThreshold, lockoutMs } = this.config.limits;
+    const {
+      loginAttemptsPerMinute,
+      loginAttemptsPerNetworkPerMinute,
+      lockoutThreshold,
+      lockoutMs,
+    } = this.config.limits;
+    const fromNetwork = await this.counters.hit(networkName(ip), MINUTE, 'fixed');
+    if (fromNetwork.count > loginAttemptsPerNetworkPerMinute) {
+      throw this.refuse(email, 'network_attempts', fromNetwork.resetAt);
+    }
     const lock = await this.counters.peek(lockName(email));
     if (lock) {
       throw this.refuse(email, 'account_locked', lock.resetAt);
@@ -59,12 +72,15 @@ export class SignInLimiter {
     return new TooManyAttemptsException(
       reason === 'account_locked'
         ? 'This account is locked after too many failed sign-ins.'
-        : 'Too many failed sign-ins.',
+        : reason === 'network_attempts'
+          ? 'Too many sign-ins from your network.'
+          : 'Too many failed sign-ins.',
       resetAt,
     );
   }
 }
 
+const networkName = (ip: string) => `login-network:${clientNetwork(ip)}`;
 const pairName = (email: string, ip: string) => `login:${email}:${ip}`;
 const failuresName = (email: string) => `login-failures:${email}`;
 const lockName = (email: string) => `login-lock:${email}`;
