@@ -28,5 +28,5 @@ describe('Signed-out visitors cost no server state', () => {
     await sendAnonymousTraffic(base, 10_000, account.email);
 
     expect(await snapshot(sut)).toEqual(before);
-  }, 300_000);
+  }, 600_000);
 });

@@ -69,5 +69,5 @@ describe('Signed-out visitors cost no server state, with Redis and PostgreSQL', 
     await sendAnonymousTraffic(app.url, 10_000, account.email);
 
     expect(await snapshot(redisUrl)).toEqual(before);
-  }, 300_000);
+  }, 600_000);
 });

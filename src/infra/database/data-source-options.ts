@@ -42,5 +42,7 @@ export function dataSourceOptions(config: AppConfig, entities: Entities): DataSo
     enableWAL: true,
     busyTimeout: 5000,
     migrations: sqliteMigrations,
+    // Each migration in a transaction of its own, so that one (VACUUM) can run outside any.
+    migrationsTransactionMode: 'each',
   };
 }
