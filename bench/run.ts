@@ -79,6 +79,9 @@ async function main(): Promise<void> {
       TRUST_PROXY: 'loopback',
       // The sign-in flood comes from one address, many times the default per-network limit.
       THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE: '100000',
+      // Required in production; the bench sends no mail, and nothing listens on port 1.
+      APP_URL: 'https://localhost',
+      MAIL_URL: 'smtp://127.0.0.1:1',
       // Passed on when set, so that one can try another thread pool (and bcrypt limit) size.
       ...(process.env.UV_THREADPOOL_SIZE && { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE }),
     });

@@ -1,6 +1,6 @@
 import request, { Response } from 'supertest';
 import { aRegistration, csrfTokenIn, logIn, register, sessionCookie } from './helpers/forms';
-import { startTestApp, TEST_SECRET, TestApp } from './helpers/test-app';
+import { PRODUCTION_MAIL, startTestApp, TEST_SECRET, TestApp } from './helpers/test-app';
 
 const sessionIdOf = (cookie: string) =>
   decodeURIComponent(cookie)
@@ -154,6 +154,7 @@ describe('Session and form cookies', () => {
         NODE_ENV: 'production',
         SESSION_SECRET: TEST_SECRET,
         TRUST_PROXY: 'loopback',
+        ...PRODUCTION_MAIL,
       });
     });
 

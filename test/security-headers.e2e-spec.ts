@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { startTestApp, TestApp, TEST_SECRET } from './helpers/test-app';
+import { PRODUCTION_MAIL, startTestApp, TestApp, TEST_SECRET } from './helpers/test-app';
 
 const CSP =
   "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;font-src 'self';" +
@@ -80,7 +80,11 @@ describe('Security headers', () => {
     let production: TestApp;
 
     beforeAll(async () => {
-      production = await startTestApp({ NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET });
+      production = await startTestApp({
+        NODE_ENV: 'production',
+        SESSION_SECRET: TEST_SECRET,
+        ...PRODUCTION_MAIL,
+      });
     });
 
     afterAll(() => production.cleanup());

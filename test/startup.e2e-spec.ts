@@ -65,9 +65,16 @@ describe('Start-up', () => {
     expect(output()).not.toContain('too-short-secret');
   }, 30_000);
 
+  /** What production requires besides SESSION_SECRET; nothing is sent to this SMTP server. */
+  const PRODUCTION = {
+    NODE_ENV: 'production',
+    APP_URL: 'https://auth.example.test',
+    MAIL_URL: 'smtp://127.0.0.1:1',
+  };
+
   it('refuses to start in production without SESSION_SECRET', async () => {
     const { child, output } = startMain({
-      NODE_ENV: 'production',
+      ...PRODUCTION,
       DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
     });
     expect(await exitOf(child)).toBe(1);
@@ -75,6 +82,26 @@ describe('Start-up', () => {
       'Configuration error: SESSION_SECRET must be set in production (at least 32 random characters)',
     );
   }, 30_000);
+
+  it.each([
+    ['APP_URL', 'the public https:// address of the app, such as https://auth.example.com'],
+    ['MAIL_URL', 'the SMTP server, smtp://user:password@host:port (or smtps:// for TLS)'],
+  ])(
+    'refuses to start in production without %s',
+    async (name, meaning) => {
+      const { child, output } = startMain({
+        ...PRODUCTION,
+        [name]: '',
+        SESSION_SECRET: 'a-production-secret-that-is-long-enough-0123456789',
+        DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
+      });
+      expect(await exitOf(child)).toBe(1);
+      expect(output().trim()).toBe(
+        `Configuration error: ${name} must be set in production: ${meaning}`,
+      );
+    },
+    30_000,
+  );
 
   it('applies the migrations to a new database, serves, and exits 0 on SIGTERM', async () => {
     const port = await freePort();

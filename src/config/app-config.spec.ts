@@ -3,6 +3,12 @@ import { resolve } from 'node:path';
 import { AppConfig, ConfigError, loadConfig } from './app-config';
 
 const SECRET = 'a-very-long-session-secret-of-40-chars!!';
+/** What production requires besides SESSION_SECRET. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  APP_URL: 'https://auth.example.com',
+  MAIL_URL: 'smtp://mailer:mail-password@smtp.example.com:587',
+};
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
 
@@ -36,9 +42,12 @@ describe(loadConfig.name, () => {
         lockoutMs: 15 * MINUTE,
       },
       sessionTimeouts: { idleMs: 60 * MINUTE, absoluteMs: 24 * HOUR },
+      appUrl: 'http://localhost:3000',
+      mail: { from: 'Nest Auth <no-reply@localhost>' },
     });
     expect(sut.sessionSecrets).toBeUndefined();
     expect(sut.trustProxy).toBeUndefined();
+    expect(sut.mail.url).toBeUndefined();
     expect(sut.isProduction).toBe(false);
   });
 
@@ -51,7 +60,7 @@ describe(loadConfig.name, () => {
 
   it('reads valid settings into typed values', () => {
     const sut = loadConfig({
-      NODE_ENV: 'production',
+      ...PRODUCTION,
       PORT: '8080',
       HOST: '127.0.0.1',
       DATABASE_URL: 'sqlite:/var/lib/app/app.db',
@@ -66,6 +75,8 @@ describe(loadConfig.name, () => {
       database: { type: 'sqlite', path: '/var/lib/app/app.db' },
       sessionSecrets: [SECRET, SECRET.toUpperCase()],
       bcryptCost: 4,
+      appUrl: 'https://auth.example.com',
+      mail: { url: PRODUCTION.MAIL_URL, from: 'Nest Auth <no-reply@localhost>' },
     });
     expect(sut.isProduction).toBe(true);
   });
@@ -142,6 +153,100 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(
       'REDIS_URL must be redis://host:port (or rediss:// for TLS)',
     );
+  });
+
+  it('builds the default APP_URL on PORT', () => {
+    expect(loadConfig({ PORT: '8080' }).appUrl).toBe('http://localhost:8080');
+  });
+
+  it.each([
+    ['https://auth.example.com', 'https://auth.example.com'],
+    ['https://auth.example.com/', 'https://auth.example.com'],
+    ['https://Auth.Example.com:8443/', 'https://auth.example.com:8443'],
+    ['http://127.0.0.1:3000', 'http://127.0.0.1:3000'],
+    ['https://example.com/auth/', 'https://example.com/auth'],
+  ])('reads APP_URL=%s as %s, without a trailing slash', (value, expected) => {
+    expect(loadConfig({ APP_URL: value }).appUrl).toBe(expected);
+  });
+
+  it.each([
+    'auth.example.com',
+    'ftp://auth.example.com',
+    'javascript:alert(1)',
+    'https://auth.example.com/?next=/',
+    'https://auth.example.com/#top',
+    'https://user:password@auth.example.com',
+    'https://auth.example.com/a b',
+    'https://',
+  ])('refuses APP_URL=%s with one line', (value) => {
+    expect(problemsOf({ APP_URL: value })).toEqual([
+      'APP_URL must be the http:// or https:// address of the app, without query string or fragment (such as https://auth.example.com)',
+    ]);
+  });
+
+  it.each([
+    'smtp://smtp.example.com',
+    'smtp://127.0.0.1:2525',
+    'smtp://mailer:p%40ss@smtp.example.com:587',
+    'smtps://mailer:secret@smtp.example.com:465',
+    'smtp://smtp.example.com:587/?tls.rejectUnauthorized=true',
+  ])('reads MAIL_URL=%s', (value) => {
+    expect(loadConfig({ MAIL_URL: value }).mail.url).toBe(value);
+  });
+
+  it.each([
+    'http://smtp.example.com',
+    'smtp.example.com:587',
+    'smtp://',
+    'smtp://smtp.example.com/path',
+    'smtp://smtp.example.com#x',
+  ])('refuses MAIL_URL=%s with one line', (value) => {
+    expect(problemsOf({ MAIL_URL: value })).toEqual([
+      'MAIL_URL must be smtp://user:password@host:port (or smtps:// for TLS)',
+    ]);
+  });
+
+  it('never repeats the value of a refused MAIL_URL, which may hold a password', () => {
+    const problems = problemsOf({ MAIL_URL: 'smtpx://mailer:hunter2-secret@smtp.example.com' });
+
+    expect(problems.join('\n')).not.toContain('hunter2-secret');
+  });
+
+  it.each([
+    ['no-reply@example.com'],
+    ['Acme <no-reply@example.com>'],
+    ['"Acme, Inc." <no-reply@example.com>'],
+  ])('reads MAIL_FROM=%s', (value) => {
+    expect(loadConfig({ MAIL_FROM: value }).mail.from).toBe(value);
+  });
+
+  it.each([
+    ['not an address'],
+    ['Acme <no-reply>'],
+    ['Acme\r\nBcc: victim@example.com <no-reply@example.com>'],
+    ['a@example.com, b@example.com'],
+  ])('refuses MAIL_FROM=%j with one line', (value) => {
+    expect(problemsOf({ MAIL_FROM: value })).toEqual([
+      'MAIL_FROM must be an email address, optionally with a name: Name <address@example.com>',
+    ]);
+  });
+
+  it('starts in production with APP_URL and MAIL_URL set', () => {
+    expect(() => loadConfig(PRODUCTION)).not.toThrow();
+  });
+
+  it.each(['APP_URL', 'MAIL_URL'])('refuses to start in production without %s', (name) => {
+    const problems = problemsOf({ ...PRODUCTION, [name]: '' });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name} must be set in production: `));
+  });
+
+  it('names both when production has neither APP_URL nor MAIL_URL', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^APP_URL must be set in production/),
+      expect.stringMatching(/^MAIL_URL must be set in production/),
+    ]);
   });
 
   it.each([

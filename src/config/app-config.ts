@@ -29,6 +29,13 @@ export interface SessionTimeoutConfig {
   absoluteMs: number;
 }
 
+export interface MailConfig {
+  /** The SMTP server (smtp:// or smtps://); unset means each mail is written to a file. */
+  url?: string;
+  /** The From header: an address, optionally with a display name. */
+  from: string;
+}
+
 /** The validated, typed settings of one running application. Injected by its class. */
 export class AppConfig {
   readonly nodeEnv!: NodeEnv;
@@ -42,6 +49,12 @@ export class AppConfig {
   /** Secrets from SESSION_SECRET, newest first; unset means "generate or read the local one". */
   readonly sessionSecrets?: string[];
   readonly bcryptCost!: number;
+  /**
+   * The public address every link in a mail starts with, without a trailing slash (such as
+   * `https://auth.example.com`). Never taken from a request's Host header.
+   */
+  readonly appUrl!: string;
+  readonly mail!: MailConfig;
   /** Express's `trust proxy` value, or undefined when the app faces clients directly. */
   readonly trustProxy?: number | string;
   readonly limits!: RateLimitConfig;
@@ -84,14 +97,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   const parsed = plainToInstance(Environment, raw);
-  const errors = validateSync(parsed);
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.map((error) => {
-        const message = Object.values(error.constraints ?? {})[0] ?? 'is not valid';
-        return `${error.property} ${message}`;
-      }),
-    );
+  const problems = validateSync(parsed).map((error) => {
+    const message = Object.values(error.constraints ?? {})[0] ?? 'is not valid';
+    return `${error.property} ${message}`;
+  });
+  if (parsed.NODE_ENV === 'production') {
+    // Outside production these have working defaults; in production a default would send
+    // links to localhost, or mails nobody receives.
+    if (!raw.APP_URL) {
+      problems.push(
+        'APP_URL must be set in production: the public https:// address of the app, such as https://auth.example.com',
+      );
+    }
+    if (!raw.MAIL_URL) {
+      problems.push(
+        'MAIL_URL must be set in production: the SMTP server, smtp://user:password@host:port (or smtps:// for TLS)',
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
   }
 
   const database = parseDatabaseUrl(parsed.DATABASE_URL);
@@ -104,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: database.type === 'sqlite' ? dirname(database.path) : resolve('data'),
     sessionSecrets: parsed.SESSION_SECRET?.split(',').map((secret) => secret.trim()),
     bcryptCost: parsed.BCRYPT_COST,
+    appUrl: new URL(parsed.APP_URL ?? `http://localhost:${parsed.PORT}`).href.replace(/\/+$/, ''),
+    mail: { url: parsed.MAIL_URL, from: parsed.MAIL_FROM },
     trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
     limits: {
       loginAttemptsPerMinute: parsed.THROTTLE_LOGIN_PER_MINUTE,

@@ -37,6 +37,45 @@ export function isTrustProxy(value: unknown): boolean {
   });
 }
 
+/**
+ * The public address of the app, from which every link in a mail is built: http(s), no
+ * credentials, query string or fragment (a path is allowed, for an app served under one).
+ */
+export function isAppUrl(value: unknown): boolean {
+  const url = parseUrl(value);
+  return (
+    url !== undefined &&
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.hostname !== '' &&
+    url.username === '' &&
+    url.password === '' &&
+    !/[?#]/.test(value as string)
+  );
+}
+
+/** An SMTP server: smtp://[user:password@]host[:port] or smtps:// (TLS from the start). */
+export function isMailUrl(value: unknown): boolean {
+  const url = parseUrl(value);
+  return (
+    url !== undefined &&
+    (url.protocol === 'smtp:' || url.protocol === 'smtps:') &&
+    url.hostname !== '' &&
+    (url.pathname === '' || url.pathname === '/') &&
+    url.hash === ''
+  );
+}
+
+function parseUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string' || /[\s\p{Cc}]/u.test(value)) {
+    return undefined;
+  }
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A whole number from `min` to `max`, read from its string form. */
 function WholeNumber(min: number, max: number): PropertyDecorator {
   const options = { message: `must be a whole number from ${min} to ${max}` };
@@ -81,6 +120,31 @@ export class Environment {
 
   @WholeNumber(4, 31)
   BCRYPT_COST = 12;
+
+  /** Unset means http://localhost:PORT; required in production. */
+  @IsOptional()
+  @ValidateBy(
+    { name: 'isAppUrl', validator: { validate: isAppUrl } },
+    {
+      message:
+        'must be the http:// or https:// address of the app, without query string or fragment (such as https://auth.example.com)',
+    },
+  )
+  APP_URL?: string;
+
+  /** Unset means mails are written to files in the data folder; required in production. */
+  @IsOptional()
+  @ValidateBy(
+    { name: 'isMailUrl', validator: { validate: isMailUrl } },
+    { message: 'must be smtp://user:password@host:port (or smtps:// for TLS)' },
+  )
+  MAIL_URL?: string;
+
+  // One address, with an optional display name; no control characters (no header injection).
+  @Matches(/^([^\p{Cc}<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/u, {
+    message: 'must be an email address, optionally with a name: Name <address@example.com>',
+  })
+  MAIL_FROM = 'Nest Auth <no-reply@localhost>';
 
   @IsOptional()
   @ValidateBy(
@@ -129,6 +193,9 @@ export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
   'REDIS_URL',
   'SESSION_SECRET',
   'BCRYPT_COST',
+  'APP_URL',
+  'MAIL_URL',
+  'MAIL_FROM',
   'TRUST_PROXY',
   'THROTTLE_LOGIN_PER_MINUTE',
   'THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE',

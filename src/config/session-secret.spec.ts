@@ -20,7 +20,13 @@ describe(resolveSessionSecrets.name, () => {
 
   /** A config whose SQLite database lives in this test's temporary folder. */
   const configWith = (env: NodeJS.ProcessEnv = {}) =>
-    loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'data', 'app.db')}`, ...env });
+    loadConfig({
+      DATABASE_URL: `sqlite:${join(dir, 'data', 'app.db')}`,
+      // Required in production; ignored otherwise.
+      APP_URL: 'https://auth.example.com',
+      MAIL_URL: 'smtp://127.0.0.1:1',
+      ...env,
+    });
 
   it('uses SESSION_SECRET when it is set, split into a list on commas', () => {
     const other = 'y'.repeat(40);

@@ -13,6 +13,15 @@ import { createTestDatabase, placeholders } from './test-database';
 
 export const TEST_SECRET = 'e2e-session-secret-that-is-long-enough-0123456789';
 
+/**
+ * What production requires for mail, for tests that start it and send nothing: no SMTP server
+ * listens on port 1.
+ */
+export const PRODUCTION_MAIL = {
+  APP_URL: 'https://auth.example.test',
+  MAIL_URL: 'smtp://127.0.0.1:1',
+};
+
 export interface LogLine {
   level: string;
   time: string;
