@@ -8,6 +8,8 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ENTITIES } from './entities';
 import { dataSourceOptions } from './infra/database/data-source-options';
+import { MailModule } from './infra/mail/mail.module';
+import type { MailOptions } from './infra/mail/mail.options';
 import { HealthModule } from './observability/health/health.module';
 import { LoggingModule } from './observability/logging.module';
 import { RedisModule } from './infra/redis/redis.module';
@@ -17,13 +19,18 @@ import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    logger: Logger,
+    { mail }: { mail?: Partial<MailOptions> } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(logger),
         RedisModule,
+        MailModule.forRoot(mail),
         // Pending migrations are applied before the app serves its first request.
         TypeOrmModule.forRoot({
           ...dataSourceOptions(config, ENTITIES),

@@ -19,6 +19,7 @@ import { formValidationPipe } from './web/form-validation.pipe';
 import { noStore, securityHeaders } from './web/security-headers';
 import { AppConfig } from './config/app-config';
 import { resolveSessionSecrets } from './config/session-secret';
+import type { MailOptions } from './infra/mail/mail.options';
 import { APP_LOGGER, AuditLog } from './observability/audit-log';
 import { createLogger, httpLogger } from './observability/logger';
 import { NestPinoLogger } from './observability/nest-logger';
@@ -32,21 +33,26 @@ const BOOTSTRAP_CSS_DIR = dirname(require.resolve('bootstrap/dist/css/bootstrap.
 export interface CreateAppOptions {
   /** Where the JSON log lines go; standard output by default. */
   logDestination?: DestinationStream;
+  /** How the mail queue behaves, when not as in production (tests shorten the retry delays). */
+  mail?: Partial<MailOptions>;
 }
 
 /** Builds the application as `npm start` runs it; e2e tests call it too. */
 export async function createApp(
   config: AppConfig,
-  { logDestination }: CreateAppOptions = {},
+  { logDestination, mail }: CreateAppOptions = {},
 ): Promise<NestExpressApplication> {
   // First, so that a missing production secret stops the start before anything else runs.
   const sessionSecrets = resolveSessionSecrets(config);
   const logger = createLogger(logDestination);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
-    logger: new NestPinoLogger(logger),
-    // Only HTML forms are accepted, through the parser configured below.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, logger, { mail }),
+    {
+      logger: new NestPinoLogger(logger),
+      // Only HTML forms are accepted, through the parser configured below.
+      bodyParser: false,
+    },
+  );
   configureApp(app, config, sessionSecrets);
   return app;
 }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import request from 'supertest';
 import { PRODUCTION_MAIL, startTestApp, TestApp, TEST_SECRET } from './helpers/test-app';
 
@@ -61,17 +61,34 @@ describe('Security headers', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
-  it('no template has an inline script, style or event handler (the CSP would block it)', () => {
-    const dir = join(__dirname, '..', 'views');
-    const templates = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) =>
-      file.endsWith('.hbs'),
-    );
-    expect(templates.length).toBeGreaterThan(5);
-    for (const file of templates) {
+  const dir = join(__dirname, '..', 'views');
+  const templates = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+    file.endsWith('.hbs'),
+  );
+  /** Mail templates (in a `mail/` folder, and the mail layout) are read by mail programs. */
+  const isMail = (file: string) =>
+    file === join('layouts', 'mail.hbs') || file.split(sep).includes('mail');
+
+  it('no page template has an inline script, style or event handler (the CSP would block it)', () => {
+    const pages = templates.filter((file) => !isMail(file));
+    expect(pages.length).toBeGreaterThan(5);
+    for (const file of pages) {
       const html = readFileSync(join(dir, file), 'utf8');
       expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
       expect(html).not.toMatch(
         /<style\b|\sstyle=|\son[a-z]+=|javascript:|https?:\/\/(?!localhost)/i,
+      );
+    }
+  });
+
+  it('no mail template has a script, an event handler or an outside resource', () => {
+    // Inline styles are how mail is styled: mail programs drop <style> and outside files.
+    const mails = templates.filter(isMail);
+    expect(mails.length).toBeGreaterThan(0);
+    for (const file of mails) {
+      const html = readFileSync(join(dir, file), 'utf8');
+      expect(html).not.toMatch(
+        /<script\b|<style\b|<link\b|<img\b|\son[a-z]+=|javascript:|https?:\/\//i,
       );
     }
   });
