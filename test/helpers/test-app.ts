@@ -8,6 +8,8 @@ import type { DataSource } from 'typeorm';
 import type * as AppSetup from '../../src/app.setup';
 import type { AppConfig } from '../../src/config/app-config';
 import type * as Config from '../../src/config/app-config';
+import type * as Mail from '../../src/infra/mail/mail.service';
+import type { MailOptions } from '../../src/infra/mail/mail.options';
 import type * as Users from '../../src/users/users.service';
 import { createTestDatabase, placeholders } from './test-database';
 
@@ -40,6 +42,8 @@ export interface TestApp {
   dataSource: DataSource;
   /** This app's UsersService, to simulate what HTTP alone cannot (such as a lost race). */
   usersService: Users.UsersService;
+  /** This app's MailService (from its own module registry: `app.get(MailService)` would miss). */
+  mail: Mail.MailService;
   /** A client that keeps cookies, like one browser. */
   agent(): TestAgent;
   /** Every JSON line the app has logged so far, parsed. */
@@ -63,11 +67,13 @@ export interface TestApp {
 /**
  * Starts the real application (the same `createApp` as `npm start`) on a temporary database
  * that the real migrations build: SQLite, or PostgreSQL under `npm run test:postgres`. Pass the
- * `previous` app (closed) to start again on its data, as a restart would.
+ * `previous` app (closed) to start again on its data, as a restart would, and `mail` to change
+ * how its mail queue behaves (such as shorter retry delays).
  */
 export async function startTestApp(
   env: NodeJS.ProcessEnv = {},
   previous?: TestApp,
+  { mail }: { mail?: Partial<MailOptions> } = {},
 ): Promise<TestApp> {
   const dir = previous?.dir ?? mkdtempSync(join(tmpdir(), 'nest-auth-e2e-'));
   const database = previous
@@ -80,6 +86,7 @@ export async function startTestApp(
     setup: typeof AppSetup;
     config: typeof Config;
     users: typeof Users;
+    mail: typeof Mail;
     typeorm: typeof import('typeorm');
   };
   /* eslint-disable @typescript-eslint/no-require-imports -- an isolated registry needs require() */
@@ -88,6 +95,7 @@ export async function startTestApp(
       setup: require('../../src/app.setup') as typeof AppSetup,
       config: require('../../src/config/app-config') as typeof Config,
       users: require('../../src/users/users.service') as typeof Users,
+      mail: require('../../src/infra/mail/mail.service') as typeof Mail,
       typeorm: require('typeorm') as typeof import('typeorm'),
     };
   });
@@ -117,6 +125,7 @@ export async function startTestApp(
         }
       },
     },
+    mail,
   });
   await app.init();
   const dataSource = app.get(modules.typeorm.DataSource);
@@ -136,6 +145,7 @@ export async function startTestApp(
     databaseUrl: database.url,
     dataSource,
     usersService: app.get(modules.users.UsersService),
+    mail: app.get(modules.mail.MailService),
     agent: () => request.agent(app.getHttpServer()),
     logs: () => logLines.map((line) => JSON.parse(line) as LogLine),
     sql,
