@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
 import type { MailRequest } from '../src/infra/mail/mail.service';
@@ -161,9 +161,17 @@ describe('Mail', () => {
     });
 
     afterAll(async () => {
-      // On PostgreSQL the data folder is data/ in the working directory: take the file back.
+      // On PostgreSQL the data folder is data/ in the working directory: take the file back,
+      // and the folders when they are left empty (rmdir never removes anything else).
       if (file) {
         rmSync(file, { force: true });
+        for (const folder of [dirname(file), dirname(dirname(file))]) {
+          try {
+            rmdirSync(folder);
+          } catch {
+            break;
+          }
+        }
       }
       await sut.cleanup();
     });
