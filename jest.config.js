@@ -17,8 +17,9 @@ module.exports = {
     },
     {
       displayName: 'e2e',
-      // Each suite starts real apps and runs bcrypt; shared CI machines can be slow.
-      testTimeout: 30_000,
+      // Each suite starts real apps and runs bcrypt; shared CI machines can be slow. The limit
+      // of 30 s per test is set in test/helpers/e2e-timeout.ts: Jest ignores a project's
+      // `testTimeout` and would keep its default of 5 s.
       testEnvironment: 'node',
       rootDir: '.',
       roots: ['<rootDir>/test'],
@@ -26,6 +27,7 @@ module.exports = {
       moduleFileExtensions: ['ts', 'js', 'json'],
       transform,
       setupFiles: ['reflect-metadata'],
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/e2e-timeout.ts'],
     },
   ],
 };
