@@ -11,7 +11,7 @@ import { Session } from '../src/sessions/session.entity';
 import { User } from '../src/users/user.entity';
 import type { Account } from './sign-ins';
 import { createPostgresDatabase } from '../test/helpers/test-database';
-import { createClient } from 'redis';
+import { createClient, RedisClientType } from 'redis';
 
 /** Every seeded account has this password, behind one real bcrypt hash computed once. */
 const PASSWORD = 'bench-horse-battery-staple';
@@ -167,7 +167,7 @@ export async function seededDatabase(
 /** The prefix of the app's session keys in Redis (see SessionsModule). */
 const REDIS_SESSION_PREFIX = 'session:';
 
-async function countRedisSessions(redis: ReturnType<typeof createClient>): Promise<number> {
+async function countRedisSessions(redis: RedisClientType): Promise<number> {
   let sessions = 0;
   for await (const keys of redis.scanIterator({ MATCH: `${REDIS_SESSION_PREFIX}*`, COUNT: 1000 })) {
     sessions += keys.length;

@@ -45,7 +45,9 @@ export async function startServer(
     await waitUntilReady(child, url + readyPath);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${name} did not start: ${(error as Error).message}\n${stderr}`);
+    throw new Error(`${name} did not start: ${(error as Error).message}\n${stderr}`, {
+      cause: error,
+    });
   }
   return {
     name,

@@ -55,7 +55,9 @@ export async function startAppProcess(env: NodeJS.ProcessEnv): Promise<AppProces
     await waitUntilHealthy(url, child);
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n--- the app's output ---\n${output.join('')}`);
+    throw new Error(`${(error as Error).message}\n--- the app's output ---\n${output.join('')}`, {
+      cause: error,
+    });
   }
   return { url, output: () => output.join(''), stop };
 }

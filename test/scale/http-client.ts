@@ -26,12 +26,23 @@ export class Client {
     fields: Record<string, string>,
     action = page.split('?')[0],
   ): Promise<Page> {
+    const token = await this.openForm(base, page);
+    return this.post(`${base}${action}`, token, fields);
+  }
+
+  /** Opens `page` on `base` and returns the CSRF token of its form. */
+  async openForm(base: string, page: string): Promise<string> {
     const form = await this.get(`${base}${page}`);
     const token = /name="_csrf" value="([0-9a-f.]+)"/.exec(form.text)?.[1];
     if (!token) {
       throw new Error(`${page} has no CSRF token (status ${form.status})`);
     }
-    return this.send(`${base}${action}`, {
+    return token;
+  }
+
+  /** Posts `fields` as a form to `url`, with the CSRF `token`. */
+  async post(url: string, token: string, fields: Record<string, string>): Promise<Page> {
+    return this.send(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: token, ...fields }).toString(),

@@ -129,8 +129,15 @@ describe('Two instances on one PostgreSQL and one Redis', () => {
     const client = new Client();
     await logIn(client, a, who.email, who.password);
 
-    // A sign-in (bcrypt, several queries) sent just before SIGTERM still gets its answer.
-    const inFlight = logIn(new Client(), a, who.email, who.password);
+    // A sign-in (bcrypt, several queries) sent just before SIGTERM still gets its answer. Its
+    // form is opened first, so that what is in flight is the sign-in itself: a form opened late
+    // on a loaded machine would leave the sign-in to be sent after SIGTERM.
+    const signingIn = new Client();
+    const token = await signingIn.openForm(a.url, '/login');
+    const inFlight = signingIn.post(`${a.url}/login`, token, {
+      email: who.email,
+      password: who.password,
+    });
     await new Promise((resolve) => setTimeout(resolve, 30));
     const exitCode = await a.stop();
     expect(exitCode).toBe(0);

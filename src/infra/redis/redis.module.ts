@@ -1,8 +1,8 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { createClient } from 'redis';
+import { createClient, RedisClientType } from 'redis';
 import { AppConfig } from '../../config/app-config';
 
-export type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = RedisClientType;
 
 /** The Redis client when REDIS_URL is set, else null: inject with `@Inject(REDIS_CLIENT)`. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
