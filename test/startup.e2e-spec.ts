@@ -148,6 +148,6 @@ describe('Start-up', () => {
       expect(await exited).toBe(0);
       expect(output().includes(`TRUST_PROXY is set but HOST=${host}`)).toBe(warns);
     },
-    30_000,
+    60_000,
   );
 });
