@@ -1,7 +1,9 @@
-/** A minimal browser stand-in over fetch: one session cookie, no redirects followed. */
+/** A minimal browser stand-in over fetch: it keeps cookies, and follows no redirect. */
 export class Client {
   /** The session cookie, as `name=value`. */
   cookie?: string;
+  /** The other cookies the app sets (the signed-out forms' CSRF cookie, flash messages), by name. */
+  private readonly others = new Map<string, string>();
 
   constructor(cookie?: string) {
     this.cookie = cookie;
@@ -19,7 +21,7 @@ export class Client {
     action = page.split('?')[0],
   ): Promise<Page> {
     const form = await this.get(`${base}${page}`);
-    const token = /name="_csrf" value="([0-9a-f]+)"/.exec(form.text)?.[1];
+    const token = /name="_csrf" value="([0-9a-f.]+)"/.exec(form.text)?.[1];
     if (!token) {
       throw new Error(`${page} has no CSRF token (status ${form.status})`);
     }
@@ -32,13 +34,21 @@ export class Client {
 
   private async send(url: string, init: RequestInit): Promise<Page> {
     const headers = new Headers(init.headers);
-    if (this.cookie) {
-      headers.set('Cookie', this.cookie);
+    const cookies = [this.cookie, ...this.others.values()].filter(Boolean);
+    if (cookies.length > 0) {
+      headers.set('Cookie', cookies.join('; '));
     }
     const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    const setCookie = res.headers.getSetCookie().find((cookie) => cookie.startsWith('sid='));
-    if (setCookie) {
-      this.cookie = setCookie.split(';')[0];
+    for (const setCookie of res.headers.getSetCookie()) {
+      const pair = setCookie.split(';')[0];
+      const name = pair.slice(0, pair.indexOf('='));
+      if (name === 'sid') {
+        this.cookie = pair;
+      } else if (pair.endsWith('=')) {
+        this.others.delete(name);
+      } else {
+        this.others.set(name, pair);
+      }
     }
     return { status: res.status, location: res.headers.get('location'), text: await res.text() };
   }
