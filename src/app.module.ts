@@ -7,6 +7,7 @@ import { SignInModule } from './auth/sign-in/sign-in.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ENTITIES } from './entities';
+import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { dataSourceOptions } from './infra/database/data-source-options';
 import { HealthModule } from './observability/health/health.module';
 import { LoggingModule } from './observability/logging.module';
@@ -37,6 +38,7 @@ export class AppModule {
         RegistrationModule,
         AccountModule,
         HealthModule,
+        HousekeepingModule,
       ],
     };
   }

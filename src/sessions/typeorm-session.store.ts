@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { Session as ExpressSession, SessionData, Store } from 'express-session';
@@ -9,18 +9,17 @@ import { Session } from './session.entity';
 
 /** An unchanged session's expiry is pushed back at most this often, so a page view is not a write. */
 const TOUCH_INTERVAL_MS = 60 * 1000;
-const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
 /**
  * express-session's store on the app's own database, through the `sessions` table. It enforces
- * the idle timeout: a session unused for SESSION_IDLE_MINUTES is never returned again.
+ * the idle timeout: a session unused for SESSION_IDLE_MINUTES is never returned again (and
+ * HousekeepingService deletes it later).
  */
 @Injectable()
-export class TypeormSessionStore extends Store implements OnModuleDestroy {
+export class TypeormSessionStore extends Store {
   private readonly logger = new Logger(TypeormSessionStore.name);
-  private readonly pruneTimer: NodeJS.Timeout;
   private readonly idleMs: number;
   private readonly touchIntervalMs: number;
   /**
@@ -37,11 +36,6 @@ export class TypeormSessionStore extends Store implements OnModuleDestroy {
     super();
     this.idleMs = config.sessionTimeouts.idleMs;
     this.touchIntervalMs = Math.min(TOUCH_INTERVAL_MS, this.idleMs / 4);
-    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.pruneTimer);
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
@@ -108,17 +102,6 @@ export class TypeormSessionStore extends Store implements OnModuleDestroy {
     this.settle(callback, async () => {
       await this.sessions.delete({ id: sid });
     });
-  }
-
-  /** Deletes expired sessions; returns how many. */
-  async prune(): Promise<number> {
-    try {
-      const { affected } = await this.sessions.delete({ expiresAt: LessThan(Date.now()) });
-      return affected ?? 0;
-    } catch (error) {
-      this.logger.warn(`Could not prune expired sessions: ${(error as Error).message}`);
-      return 0;
-    }
   }
 
   private settle<T>(callback: Callback<T> | undefined, work: () => Promise<T>): void {

@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import type * as AppSetup from '../../src/app.setup';
 import type { AppConfig } from '../../src/config/app-config';
 import type * as Config from '../../src/config/app-config';
+import type * as Housekeeping from '../../src/housekeeping/housekeeping.service';
 import type * as Users from '../../src/users/users.service';
 import { createTestDatabase, placeholders } from './test-database';
 
@@ -31,6 +32,8 @@ export interface TestApp {
   dataSource: DataSource;
   /** This app's UsersService, to simulate what HTTP alone cannot (such as a lost race). */
   usersService: Users.UsersService;
+  /** This app's HousekeepingService, to run it now rather than on its timer. */
+  housekeeping: Housekeeping.HousekeepingService;
   /** A client that keeps cookies, like one browser. */
   agent(): TestAgent;
   /** Every JSON line the app has logged so far, parsed. */
@@ -38,7 +41,11 @@ export interface TestApp {
   /** Runs SQL on the app's database, with `?` placeholders whatever the engine. */
   sql<T>(sql: string, params?: unknown[]): Promise<T>;
   /** How many rows of `table` match `where`. */
-  countRows(table: 'users' | 'sessions', where?: string, params?: unknown[]): Promise<number>;
+  countRows(
+    table: 'users' | 'sessions' | 'rate_limits',
+    where?: string,
+    params?: unknown[],
+  ): Promise<number>;
   /** Drops this app's database (PostgreSQL); for `cleanup` and restarts. */
   dropDatabase(): Promise<void>;
   /** Stops the app and leaves its database, for a restart. */
@@ -67,6 +74,7 @@ export async function startTestApp(
     setup: typeof AppSetup;
     config: typeof Config;
     users: typeof Users;
+    housekeeping: typeof Housekeeping;
     typeorm: typeof import('typeorm');
   };
   /* eslint-disable @typescript-eslint/no-require-imports -- an isolated registry needs require() */
@@ -75,6 +83,7 @@ export async function startTestApp(
       setup: require('../../src/app.setup') as typeof AppSetup,
       config: require('../../src/config/app-config') as typeof Config,
       users: require('../../src/users/users.service') as typeof Users,
+      housekeeping: require('../../src/housekeeping/housekeeping.service') as typeof Housekeeping,
       typeorm: require('typeorm') as typeof import('typeorm'),
     };
   });
@@ -122,6 +131,7 @@ export async function startTestApp(
     databaseUrl: database.url,
     dataSource,
     usersService: app.get(modules.users.UsersService),
+    housekeeping: app.get(modules.housekeeping.HousekeepingService),
     agent: () => request.agent(app.getHttpServer()),
     logs: () => logLines.map((line) => JSON.parse(line) as LogLine),
     sql,
