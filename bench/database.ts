@@ -85,7 +85,8 @@ export async function seededDatabase(
   // Further ahead than a session's idle timeout, so that no request of the run has to push it
   // back (see TypeormSessionStore's touch): every signed-in request is then the same reads,
   // whether the database is small or large.
-  const expiresAt = Date.now() + SEEDED_SESSION_LIFETIME_MS;
+  const seededAt = Date.now();
+  const expiresAt = seededAt + SEEDED_SESSION_LIFETIME_MS;
   const accounts: SeededAccount[] = [];
 
   await dataSource.transaction(async (manager) => {
@@ -95,6 +96,7 @@ export async function seededDatabase(
         email: `user${id}@bench.example`,
         password: PASSWORD,
         sessionId: randomBytes(24).toString('base64url'),
+        handle: randomBytes(16).toString('base64url'),
       }));
       await insertAll(
         manager,
@@ -109,8 +111,8 @@ export async function seededDatabase(
       );
       if (redis) {
         const writes = redis.multi();
-        for (const { id, sessionId } of batch) {
-          writes.set(`${REDIS_SESSION_PREFIX}${sessionId}`, signedInSessionData(id), {
+        for (const { id, sessionId, handle } of batch) {
+          writes.set(`${REDIS_SESSION_PREFIX}${sessionId}`, signedInSessionData(id, handle), {
             expiration: { type: 'PX', value: SEEDED_SESSION_LIFETIME_MS },
           });
         }
@@ -119,10 +121,14 @@ export async function seededDatabase(
         await insertAll(
           manager,
           Session,
-          batch.map(({ id, sessionId }) => ({
+          batch.map(({ id, sessionId, handle }) => ({
             id: sessionId,
             expiresAt,
-            data: signedInSessionData(id),
+            data: signedInSessionData(id, handle),
+            userId: id,
+            handle,
+            createdAt: seededAt,
+            lastSeenAt: seededAt,
           })),
         );
       }
@@ -177,9 +183,10 @@ async function countRedisSessions(redis: ReturnType<typeof createClient>): Promi
 
 /**
  * A session's JSON as the app stores it once its user has signed in and seen a page: Passport's
- * user id, and csrf-sync's token for the sign-out form (without it, each first visit would write).
+ * user id, the device record of the sign-in, and csrf-sync's token for the sign-out form
+ * (without it, each first visit would write).
  */
-function signedInSessionData(userId: number): string {
+function signedInSessionData(userId: number, handle: string): string {
   return JSON.stringify({
     cookie: {
       originalMaxAge: null,
@@ -190,6 +197,7 @@ function signedInSessionData(userId: number): string {
       sameSite: 'lax',
     },
     passport: { user: userId },
+    device: { handle, createdAt: Date.now(), ip: '127.0.0.1', userAgent: 'bench' },
     csrfToken: randomBytes(128).toString('hex'),
   });
 }

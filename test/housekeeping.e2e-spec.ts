@@ -23,7 +23,12 @@ describe('Housekeeping (HousekeepingService)', () => {
     }
   };
   const sessions = (count: number, expiresAt: number) =>
-    insert('sessions', ['id', 'expires_at', 'data'], count, (n) => [`sid-${n}`, expiresAt, '{}']);
+    insert(
+      'sessions',
+      ['id', 'expires_at', 'data', 'handle', 'created_at', 'last_seen_at'],
+      count,
+      (n) => [`sid-${n}`, expiresAt, '{}', `handle-${n}`, 0, 0],
+    );
   const counters = (count: number, resetAt: number) =>
     insert('rate_limits', ['key', 'count', 'reset_at'], count, (n) => [`key-${n}`, 1, resetAt]);
 

@@ -21,7 +21,15 @@ describe(HousekeepingService.name, () => {
     for (let first = 0; first < count; first += 100) {
       const batch = Array.from({ length: Math.min(100, count - first) }, () => {
         sequence += 1;
-        return { id: `sid-${sequence}`, expiresAt, data: '{}' };
+        return {
+          id: `sid-${sequence}`,
+          expiresAt,
+          data: '{}',
+          userId: 1,
+          handle: `handle-${sequence}`,
+          createdAt: 0,
+          lastSeenAt: 0,
+        };
       });
       await dataSource.createQueryBuilder().insert().into(Session).values(batch).execute();
       ids.push(...batch.map(({ id }) => id));

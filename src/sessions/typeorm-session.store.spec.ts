@@ -10,6 +10,7 @@ import { DataSource, Repository } from 'typeorm';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../infra/database/data-source-options';
 import { AuditLog } from '../observability/audit-log';
+import { newHandle, SessionDevice } from './session-device';
 import { Session } from './session.entity';
 import { TypeormSessionStore } from './typeorm-session.store';
 
@@ -243,6 +244,127 @@ describe(TypeormSessionStore.name, () => {
       await touch(id, session);
 
       expect(await expiryOf(id)).toBeGreaterThanOrEqual(before + idleMs);
+    });
+  });
+
+  describe('the columns beside the data', () => {
+    const rowOf = (id: string) => rows.findOneByOrFail({ id });
+    const device = (overrides: Partial<SessionDevice> = {}): SessionDevice => ({
+      handle: newHandle(),
+      createdAt: 1_700_000_000_000,
+      ip: '203.0.113.7',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+      ...overrides,
+    });
+
+    it('holds the user, the device and the handle of a signed-in session', async () => {
+      const id = newSid();
+      const signedIn = device();
+      const before = Date.now();
+
+      await set(id, sessionFactory({ passport: { user: 7 }, device: signedIn }));
+
+      const row = await rowOf(id);
+      expect(row).toMatchObject({
+        userId: 7,
+        handle: signedIn.handle,
+        createdAt: signedIn.createdAt,
+        ip: signedIn.ip,
+        userAgent: signedIn.userAgent,
+      });
+      expect(row.lastSeenAt).toBeGreaterThanOrEqual(before);
+      expect(row.lastSeenAt).toBeLessThanOrEqual(Date.now());
+    });
+
+    it('gives a session without a device a random handle, kept when it is stored again', async () => {
+      const id = newSid();
+      const before = Date.now();
+      await set(id, sessionFactory({ passport: undefined }));
+      const first = await rowOf(id);
+
+      await set(id, sessionFactory({ passport: undefined, signedInAt: 1 }));
+
+      const second = await rowOf(id);
+      expect(first.handle).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(first).toMatchObject({ userId: null, ip: null, userAgent: null });
+      expect(first.createdAt).toBeGreaterThanOrEqual(before);
+      expect(second.handle).toBe(first.handle);
+      expect(second.createdAt).toBe(first.createdAt);
+    });
+
+    it('takes the handle of the device record once the session has one', async () => {
+      const id = newSid();
+      await set(id, sessionFactory({ passport: { user: 7 } }));
+      const signedIn = device();
+
+      await set(id, sessionFactory({ passport: { user: 7 }, device: signedIn }));
+
+      expect(await rowOf(id)).toMatchObject({
+        handle: signedIn.handle,
+        createdAt: signedIn.createdAt,
+      });
+    });
+
+    it('cuts a user agent longer than 512 characters', async () => {
+      const id = newSid();
+
+      await set(id, sessionFactory({ device: device({ userAgent: 'A'.repeat(2000) }) }));
+
+      expect((await rowOf(id)).userAgent).toBe('A'.repeat(512));
+    });
+
+    it('leaves the user empty when the session has none, or one that is not a safe integer', async () => {
+      const [anonymous, malformed] = [newSid(), newSid()];
+
+      await set(anonymous, sessionFactory({ passport: undefined }));
+      await set(malformed, sessionFactory({ passport: { user: '7' } }));
+
+      expect((await rowOf(anonymous)).userId).toBeNull();
+      expect((await rowOf(malformed)).userId).toBeNull();
+    });
+
+    it('moves the latest request with the expiry, and only then', async () => {
+      const id = newSid();
+      await set(id, sessionFactory());
+      await rows.update({ id }, { expiresAt: Date.now() + idleMs - 5000, lastSeenAt: 1 });
+      await touch(id, sessionFactory());
+      expect((await rowOf(id)).lastSeenAt).toBe(1);
+
+      await rows.update({ id }, { expiresAt: Date.now() + 1000 });
+      const before = Date.now();
+      await touch(id, sessionFactory());
+
+      expect((await rowOf(id)).lastSeenAt).toBeGreaterThanOrEqual(before);
+    });
+  });
+
+  describe('a session ended while a request still holds it', () => {
+    const load = async (id: string) =>
+      sut.createSession({ sessionID: id } as Request, (await get(id)) as SessionData);
+
+    it('is not brought back when that request saves it', async () => {
+      const id = newSid();
+      await set(id, sessionFactory());
+      const session = await load(id);
+      await rows.delete({ id });
+
+      session.signedInAt = Date.now();
+      await set(id, session);
+
+      await expect(rows.countBy({ id })).resolves.toBe(0);
+    });
+
+    it('is not brought back when the request that created it saves it again', async () => {
+      // As at sign-in: Passport saves the new session, then the request adds to it.
+      const id = newSid();
+      const session = sessionFactory();
+      await set(id, session);
+      await rows.delete({ id });
+
+      session.signedInAt = Date.now();
+      await set(id, session);
+
+      await expect(rows.countBy({ id })).resolves.toBe(0);
     });
   });
 });

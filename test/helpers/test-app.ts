@@ -57,11 +57,12 @@ export interface TestApp {
 /**
  * Starts the real application (the same `createApp` as `npm start`) on a temporary database
  * that the real migrations build: SQLite, or PostgreSQL under `npm run test:postgres`. Pass the
- * `previous` app (closed) to start again on its data, as a restart would.
+ * `previous` app (closed) to start again on its data, as a restart would, or a folder and a
+ * database prepared by the test.
  */
 export async function startTestApp(
   env: NodeJS.ProcessEnv = {},
-  previous?: TestApp,
+  previous?: Pick<TestApp, 'dir' | 'databaseUrl' | 'dropDatabase'>,
 ): Promise<TestApp> {
   const dir = previous?.dir ?? mkdtempSync(join(tmpdir(), 'nest-auth-e2e-'));
   const database = previous
