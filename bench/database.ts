@@ -115,6 +115,8 @@ export async function seededDatabase(
           writes.set(`${REDIS_SESSION_PREFIX}${sessionId}`, signedInSessionData(id, handle), {
             expiration: { type: 'PX', value: SEEDED_SESSION_LIFETIME_MS },
           });
+          writes.zAdd(`${REDIS_USER_SESSIONS_PREFIX}${id}`, { score: seededAt, value: sessionId });
+          writes.pExpire(`${REDIS_USER_SESSIONS_PREFIX}${id}`, SEEDED_SESSION_LIFETIME_MS);
         }
         await writes.exec();
       } else {
@@ -157,7 +159,10 @@ export async function seededDatabase(
         redis ? countRedisSessions(redis) : dataSource.getRepository(Session).count(),
       close: async () => {
         if (redis) {
-          const ids = accounts.map(({ sessionId }) => `${REDIS_SESSION_PREFIX}${sessionId}`);
+          const ids = [
+            ...accounts.map(({ sessionId }) => `${REDIS_SESSION_PREFIX}${sessionId}`),
+            ...range(1, count + 1).map((id) => `${REDIS_USER_SESSIONS_PREFIX}${id}`),
+          ];
           for (let first = 0; first < ids.length; first += BATCH) {
             await redis.unlink(ids.slice(first, first + BATCH));
           }
@@ -170,8 +175,9 @@ export async function seededDatabase(
   };
 }
 
-/** The prefix of the app's session keys in Redis (see SessionsModule). */
+/** The prefixes of the app's session keys and per-user indexes in Redis (see RedisSessionStore). */
 const REDIS_SESSION_PREFIX = 'session:';
+const REDIS_USER_SESSIONS_PREFIX = 'user-sessions:';
 
 async function countRedisSessions(redis: ReturnType<typeof createClient>): Promise<number> {
   let sessions = 0;

@@ -367,4 +367,92 @@ describe(TypeormSessionStore.name, () => {
       await expect(rows.countBy({ id })).resolves.toBe(0);
     });
   });
+
+  describe("a user's sessions", () => {
+    let user = 1000;
+    /** A new user with `count` live sessions (one each from a different device), oldest first. */
+    const userWithSessions = async (count: number) => {
+      const userId = ++user;
+      const sessions = [];
+      for (let i = 0; i < count; i++) {
+        const id = newSid();
+        const device: SessionDevice = {
+          handle: newHandle(),
+          createdAt: Date.now() - 10_000 + i,
+          ip: `198.51.100.${i}`,
+          userAgent: `Agent ${i}`,
+        };
+        await set(id, sessionFactory({ passport: { user: userId }, device }));
+        await rows.update({ id }, { lastSeenAt: Date.now() - 10_000 + i * 1000 });
+        sessions.push({ id, ...device });
+      }
+      return { userId, sessions };
+    };
+
+    it('lists the live sessions of the user, most recently seen first', async () => {
+      const { userId, sessions } = await userWithSessions(3);
+      const other = await userWithSessions(1);
+      await rows.update({ id: sessions[0].id }, { expiresAt: Date.now() - 1 });
+
+      const listed = await sut.listSessions(userId);
+
+      expect(listed).toEqual(
+        [sessions[2], sessions[1]].map(({ id, handle, createdAt, ip, userAgent }) => ({
+          sid: id,
+          handle,
+          createdAt,
+          lastSeenAt: expect.any(Number),
+          ip,
+          userAgent,
+        })),
+      );
+      expect(listed.map(({ sid }) => sid)).not.toContain(other.sessions[0].id);
+    });
+
+    it('lists nothing for a user without sessions', async () => {
+      await expect(sut.listSessions(999_999)).resolves.toEqual([]);
+    });
+
+    it('ends one session by its handle, and only for its own user', async () => {
+      const { userId, sessions } = await userWithSessions(2);
+      const other = await userWithSessions(1);
+
+      await expect(sut.endSession(other.userId, sessions[0].handle)).resolves.toBe(false);
+      await expect(sut.endSession(userId, sessions[0].handle)).resolves.toBe(true);
+      await expect(sut.endSession(userId, sessions[0].handle)).resolves.toBe(false);
+
+      await expect(get(sessions[0].id)).resolves.toBeNull();
+      await expect(get(sessions[1].id)).resolves.not.toBeNull();
+      await expect(get(other.sessions[0].id)).resolves.not.toBeNull();
+    });
+
+    it('does not count an expired session as ended', async () => {
+      const { userId, sessions } = await userWithSessions(1);
+      await rows.update({ id: sessions[0].id }, { expiresAt: Date.now() - 1 });
+
+      await expect(sut.endSession(userId, sessions[0].handle)).resolves.toBe(false);
+    });
+
+    it('ends all the sessions of the user but one', async () => {
+      const { userId, sessions } = await userWithSessions(3);
+      const other = await userWithSessions(1);
+
+      await expect(sut.endSessions(userId, sessions[1].id)).resolves.toBe(2);
+
+      await expect(rows.countBy({ userId })).resolves.toBe(1);
+      await expect(get(sessions[1].id)).resolves.not.toBeNull();
+      await expect(get(other.sessions[0].id)).resolves.not.toBeNull();
+    });
+
+    it('ends all the sessions of the user', async () => {
+      const { userId } = await userWithSessions(3);
+      const other = await userWithSessions(1);
+
+      await expect(sut.endSessions(userId)).resolves.toBe(3);
+      await expect(sut.endSessions(userId)).resolves.toBe(0);
+
+      await expect(sut.listSessions(userId)).resolves.toEqual([]);
+      await expect(sut.listSessions(other.userId)).resolves.toHaveLength(1);
+    });
+  });
 });

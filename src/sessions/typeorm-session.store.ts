@@ -1,15 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Request } from 'express';
-import { Session as ExpressSession, SessionData, Store } from 'express-session';
-import { LessThan, Repository } from 'typeorm';
+import { SessionData } from 'express-session';
+import { FindOptionsWhere, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AuditLog } from '../observability/audit-log';
 import { deviceIn, newHandle, ownerOf } from './session-device';
 import { Session } from './session.entity';
-
-/** An unchanged session's expiry is pushed back at most this often, so a page view is not a write. */
-const TOUCH_INTERVAL_MS = 60 * 1000;
+import { StoredSession, UserSessionStoreBase } from './session-store';
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
@@ -17,28 +14,19 @@ type Callback<T = void> = (error?: unknown, value?: T) => void;
  * express-session's store on the app's own database, through the `sessions` table. It enforces
  * the idle timeout: a session unused for SESSION_IDLE_MINUTES is never returned again (and
  * HousekeepingService deletes it later). Each row also carries the session's user and device
- * in columns of their own, copied from its data on every write.
+ * in columns of their own, copied from its data on every write, to list and end a user's
+ * sessions.
  */
 @Injectable()
-export class TypeormSessionStore extends Store {
+export class TypeormSessionStore extends UserSessionStoreBase {
   private readonly logger = new Logger(TypeormSessionStore.name);
-  private readonly idleMs: number;
-  private readonly touchIntervalMs: number;
-  /**
-   * The expiry each session had when this request loaded or wrote it, so that `touch` can skip
-   * an UPDATE that would change nothing, and `set` can tell a session it already stores from a
-   * new one. Weak: forgotten with the request, nothing stays per session.
-   */
-  private readonly knownExpiry = new WeakMap<object, number>();
 
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     config: AppConfig,
     private readonly audit: AuditLog,
   ) {
-    super();
-    this.idleMs = config.sessionTimeouts.idleMs;
-    this.touchIntervalMs = Math.min(TOUCH_INTERVAL_MS, this.idleMs / 4);
+    super(config.sessionTimeouts.idleMs);
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
@@ -62,7 +50,7 @@ export class TypeormSessionStore extends Store {
         }
         return null;
       }
-      this.knownExpiry.set(session, row.expiresAt);
+      this.remember(session, row.expiresAt);
       return session;
     });
   }
@@ -82,9 +70,9 @@ export class TypeormSessionStore extends Store {
         // keeps the handle and start it was first stored with.
         ...(device ? { handle: device.handle, createdAt: device.createdAt } : {}),
       };
-      if (this.knownExpiry.has(session)) {
+      if (this.isStored(session)) {
         // This request loaded or wrote it: only an UPDATE. If the session was ended meanwhile
-        // (signed out elsewhere), it stays ended.
+        // (signed out elsewhere, ended from the list of sessions), it stays ended.
         await this.sessions.update({ id: sid }, changes);
       } else {
         await this.sessions
@@ -107,18 +95,8 @@ export class TypeormSessionStore extends Store {
           .updateEntity(false)
           .execute();
       }
-      this.knownExpiry.set(session, changes.expiresAt);
+      this.remember(session, changes.expiresAt);
     });
-  }
-
-  /** express-session turns what `get` returned into the request's session object here. */
-  override createSession(req: Request, data: SessionData): ExpressSession & SessionData {
-    const session = super.createSession(req, data);
-    const expiresAt = this.knownExpiry.get(data);
-    if (expiresAt !== undefined) {
-      this.knownExpiry.set(session, expiresAt);
-    }
-    return session;
   }
 
   /** Pushes the expiry back, and records the request as the latest: at most once a minute. */
@@ -126,7 +104,7 @@ export class TypeormSessionStore extends Store {
     const now = Date.now();
     const expiresAt = now + this.idleMs;
     // Pushed back less than a touch interval ago: the UPDATE would change nothing.
-    if ((this.knownExpiry.get(session) ?? 0) >= expiresAt - this.touchIntervalMs) {
+    if (this.recentlyTouched(session, expiresAt)) {
       callback?.();
       return;
     }
@@ -135,7 +113,7 @@ export class TypeormSessionStore extends Store {
         { id: sid, expiresAt: LessThan(expiresAt - this.touchIntervalMs) },
         { expiresAt, lastSeenAt: now },
       );
-      this.knownExpiry.set(session, expiresAt);
+      this.remember(session, expiresAt);
     });
   }
 
@@ -145,10 +123,44 @@ export class TypeormSessionStore extends Store {
     });
   }
 
-  private settle<T>(callback: Callback<T> | undefined, work: () => Promise<T>): void {
-    work().then(
-      (value) => callback?.(null, value),
-      (error) => callback?.(error),
-    );
+  async listSessions(userId: number): Promise<StoredSession[]> {
+    const rows = await this.sessions.find({
+      select: {
+        id: true,
+        handle: true,
+        createdAt: true,
+        lastSeenAt: true,
+        ip: true,
+        userAgent: true,
+      },
+      where: { userId, expiresAt: MoreThan(Date.now()) },
+      order: { lastSeenAt: 'DESC', createdAt: 'DESC' },
+    });
+    return rows.map(({ id, handle, createdAt, lastSeenAt, ip, userAgent }) => ({
+      sid: id,
+      handle,
+      createdAt,
+      lastSeenAt,
+      ip,
+      userAgent,
+    }));
+  }
+
+  async endSession(userId: number, handle: string): Promise<boolean> {
+    const { affected } = await this.sessions.delete({
+      userId,
+      handle,
+      expiresAt: MoreThan(Date.now()),
+    });
+    return (affected ?? 0) > 0;
+  }
+
+  async endSessions(userId: number, keepSid?: string): Promise<number> {
+    const where: FindOptionsWhere<Session> = { userId, expiresAt: MoreThan(Date.now()) };
+    if (keepSid !== undefined) {
+      where.id = Not(keepSid);
+    }
+    const { affected } = await this.sessions.delete(where);
+    return affected ?? 0;
   }
 }
