@@ -5,7 +5,7 @@
 // The files at the root of src/ (main, app.module, app.setup, entities) put it all together.
 
 const FEATURES = '^src/(auth/(?!core/)[^/]+|account)/';
-const CORE = '^src/(users|sessions|rate-limits|auth/core)/';
+const CORE = '^src/(users|sessions|rate-limits|housekeeping|auth/core)/';
 const BOTTOM = '^src/(web|infra|observability|config)/';
 const ROOT_FILES = '^src/[^/]+$';
 

@@ -85,7 +85,8 @@ export async function seededDatabase(
   // Further ahead than a session's idle timeout, so that no request of the run has to push it
   // back (see TypeormSessionStore's touch): every signed-in request is then the same reads,
   // whether the database is small or large.
-  const expiresAt = Date.now() + SEEDED_SESSION_LIFETIME_MS;
+  const seededAt = Date.now();
+  const expiresAt = seededAt + SEEDED_SESSION_LIFETIME_MS;
   const accounts: SeededAccount[] = [];
 
   await dataSource.transaction(async (manager) => {
@@ -95,6 +96,7 @@ export async function seededDatabase(
         email: `user${id}@bench.example`,
         password: PASSWORD,
         sessionId: randomBytes(24).toString('base64url'),
+        handle: randomBytes(16).toString('base64url'),
       }));
       await insertAll(
         manager,
@@ -109,20 +111,26 @@ export async function seededDatabase(
       );
       if (redis) {
         const writes = redis.multi();
-        for (const { id, sessionId } of batch) {
-          writes.set(`${REDIS_SESSION_PREFIX}${sessionId}`, signedInSessionData(id), {
+        for (const { id, sessionId, handle } of batch) {
+          writes.set(`${REDIS_SESSION_PREFIX}${sessionId}`, signedInSessionData(id, handle), {
             expiration: { type: 'PX', value: SEEDED_SESSION_LIFETIME_MS },
           });
+          writes.zAdd(`${REDIS_USER_SESSIONS_PREFIX}${id}`, { score: seededAt, value: sessionId });
+          writes.pExpire(`${REDIS_USER_SESSIONS_PREFIX}${id}`, SEEDED_SESSION_LIFETIME_MS);
         }
         await writes.exec();
       } else {
         await insertAll(
           manager,
           Session,
-          batch.map(({ id, sessionId }) => ({
+          batch.map(({ id, sessionId, handle }) => ({
             id: sessionId,
             expiresAt,
-            data: signedInSessionData(id),
+            data: signedInSessionData(id, handle),
+            userId: id,
+            handle,
+            createdAt: seededAt,
+            lastSeenAt: seededAt,
           })),
         );
       }
@@ -151,7 +159,10 @@ export async function seededDatabase(
         redis ? countRedisSessions(redis) : dataSource.getRepository(Session).count(),
       close: async () => {
         if (redis) {
-          const ids = accounts.map(({ sessionId }) => `${REDIS_SESSION_PREFIX}${sessionId}`);
+          const ids = [
+            ...accounts.map(({ sessionId }) => `${REDIS_SESSION_PREFIX}${sessionId}`),
+            ...range(1, count + 1).map((id) => `${REDIS_USER_SESSIONS_PREFIX}${id}`),
+          ];
           for (let first = 0; first < ids.length; first += BATCH) {
             await redis.unlink(ids.slice(first, first + BATCH));
           }
@@ -164,8 +175,9 @@ export async function seededDatabase(
   };
 }
 
-/** The prefix of the app's session keys in Redis (see SessionsModule). */
+/** The prefixes of the app's session keys and per-user indexes in Redis (see RedisSessionStore). */
 const REDIS_SESSION_PREFIX = 'session:';
+const REDIS_USER_SESSIONS_PREFIX = 'user-sessions:';
 
 async function countRedisSessions(redis: RedisClientType): Promise<number> {
   let sessions = 0;
@@ -177,9 +189,10 @@ async function countRedisSessions(redis: RedisClientType): Promise<number> {
 
 /**
  * A session's JSON as the app stores it once its user has signed in and seen a page: Passport's
- * user id, and csrf-sync's token for the sign-out form (without it, each first visit would write).
+ * user id, the device record of the sign-in, and csrf-sync's token for the sign-out form
+ * (without it, each first visit would write).
  */
-function signedInSessionData(userId: number): string {
+function signedInSessionData(userId: number, handle: string): string {
   return JSON.stringify({
     cookie: {
       originalMaxAge: null,
@@ -190,6 +203,7 @@ function signedInSessionData(userId: number): string {
       sameSite: 'lax',
     },
     passport: { user: userId },
+    device: { handle, createdAt: Date.now(), ip: '127.0.0.1', userAgent: 'bench' },
     csrfToken: randomBytes(128).toString('hex'),
   });
 }

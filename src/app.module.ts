@@ -7,6 +7,7 @@ import { SignInModule } from './auth/sign-in/sign-in.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ENTITIES } from './entities';
+import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { dataSourceOptions } from './infra/database/data-source-options';
 import { MailModule } from './infra/mail/mail.module';
 import type { MailOptions } from './infra/mail/mail.options';
@@ -44,6 +45,7 @@ export class AppModule {
         RegistrationModule,
         AccountModule,
         HealthModule,
+        HousekeepingModule,
       ],
     };
   }

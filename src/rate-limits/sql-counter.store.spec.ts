@@ -64,7 +64,6 @@ describe(SqlCounterStore.name, () => {
   });
 
   afterAll(async () => {
-    sut.onModuleDestroy();
     await dataSource.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -216,20 +215,6 @@ describe(SqlCounterStore.name, () => {
 
     it('does nothing for a name never hit', async () => {
       await expect(sut.reset(newName())).resolves.toBeUndefined();
-    });
-  });
-
-  describe('prune', () => {
-    it('deletes ended counters only', async () => {
-      const [ended, live] = [newName(), newName()];
-      await sut.hit(ended, MINUTE, 'fixed');
-      await sut.hit(live, MINUTE, 'fixed');
-      await endCounter(ended);
-
-      await sut.prune();
-
-      await expect(rows.countBy({ key: keyOf(ended) })).resolves.toBe(0);
-      await expect(sut.peek(live)).resolves.toEqual({ count: 1, resetAt: NOW + MINUTE });
     });
   });
 });

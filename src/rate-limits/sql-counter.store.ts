@@ -1,24 +1,18 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { LessThan, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { Count, CounterStore } from './counter.store';
 import { RateLimit } from './rate-limit.entity';
 
-const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
-
-/** Counters in the `rate_limits` table: each hit is one atomic statement, safe across instances. */
+/**
+ * Counters in the `rate_limits` table: each hit is one atomic statement, safe across instances.
+ * An ended counter counts as absent, and HousekeepingService deletes it later.
+ */
 @Injectable()
-export class SqlCounterStore extends CounterStore implements OnModuleDestroy {
-  private readonly pruneTimer: NodeJS.Timeout;
-
+export class SqlCounterStore extends CounterStore {
   constructor(@InjectRepository(RateLimit) private readonly counters: Repository<RateLimit>) {
     super();
-    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.pruneTimer);
   }
 
   async hit(name: string, windowMs: number, mode: 'fixed' | 'sliding'): Promise<Count> {
@@ -49,10 +43,6 @@ export class SqlCounterStore extends CounterStore implements OnModuleDestroy {
 
   async reset(name: string): Promise<void> {
     await this.counters.delete({ key: keyOf(name) });
-  }
-
-  async prune(): Promise<void> {
-    await this.counters.delete({ resetAt: LessThan(Date.now()) }).catch(() => undefined);
   }
 }
 

@@ -1,3 +1,5 @@
+import type { SessionDevice } from './session-device';
+
 // What the app keeps in a session besides the cookie, the CSRF token and the flash messages.
 declare module 'express-session' {
   interface SessionData {
@@ -5,6 +7,8 @@ declare module 'express-session' {
     passport?: { user?: unknown };
     /** When the person signed in (ms since the epoch), for the absolute session lifetime. */
     signedInAt?: number;
+    /** The session's public handle and the device that signed in (see session-device.ts). */
+    device?: SessionDevice;
   }
 }
 

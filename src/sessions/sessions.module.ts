@@ -1,16 +1,15 @@
 import { Module } from '@nestjs/common';
 import { getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
-import { RedisStore } from 'connect-redis';
-import { Store } from 'express-session';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AuditLog } from '../observability/audit-log';
 import { REDIS_CLIENT, RedisClient } from '../infra/redis/redis.module';
+import { RedisSessionStore } from './redis-session.store';
 import { Session } from './session.entity';
+import { SESSION_STORE, UserSessionStoreBase } from './session-store';
 import { TypeormSessionStore } from './typeorm-session.store';
 
-/** The express-session store: inject with `@Inject(SESSION_STORE)` or `app.get(SESSION_STORE)`. */
-export const SESSION_STORE = Symbol('SESSION_STORE');
+export { SESSION_STORE } from './session-store';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Session])],
@@ -25,13 +24,9 @@ export const SESSION_STORE = Symbol('SESSION_STORE');
         redis: RedisClient | null,
         sessions: Repository<Session>,
         audit: AuditLog,
-      ): Store =>
+      ): UserSessionStoreBase =>
         redis
-          ? new RedisStore({
-              client: redis,
-              prefix: 'session:',
-              ttl: Math.ceil(config.sessionTimeouts.idleMs / 1000),
-            })
+          ? new RedisSessionStore(redis, config.sessionTimeouts.idleMs)
           : new TypeormSessionStore(sessions, config, audit),
     },
   ],

@@ -10,6 +10,7 @@ import { DataSource, Repository } from 'typeorm';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../infra/database/data-source-options';
 import { AuditLog } from '../observability/audit-log';
+import { newHandle, SessionDevice } from './session-device';
 import { Session } from './session.entity';
 import { TypeormSessionStore } from './typeorm-session.store';
 
@@ -64,7 +65,6 @@ describe(TypeormSessionStore.name, () => {
   });
 
   afterAll(async () => {
-    sut.onModuleDestroy();
     await dataSource.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -194,10 +194,6 @@ describe(TypeormSessionStore.name, () => {
       touchShort = promisify(short.touch.bind(short));
     });
 
-    afterAll(() => {
-      short.onModuleDestroy();
-    });
-
     it('leaves an expiry written less than a quarter of the idle time ago', async () => {
       const id = newSid();
       await set(id, sessionFactory());
@@ -251,15 +247,212 @@ describe(TypeormSessionStore.name, () => {
     });
   });
 
-  it('prunes expired sessions only', async () => {
-    const [expired, live] = [newSid(), newSid()];
-    await set(expired, sessionFactory());
-    await set(live, sessionFactory());
-    await rows.update({ id: expired }, { expiresAt: Date.now() - 1000 });
+  describe('the columns beside the data', () => {
+    const rowOf = (id: string) => rows.findOneByOrFail({ id });
+    const device = (overrides: Partial<SessionDevice> = {}): SessionDevice => ({
+      handle: newHandle(),
+      createdAt: 1_700_000_000_000,
+      ip: '203.0.113.7',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+      ...overrides,
+    });
 
-    await expect(sut.prune()).resolves.toBeGreaterThanOrEqual(1);
+    it('holds the user, the device and the handle of a signed-in session', async () => {
+      const id = newSid();
+      const signedIn = device();
+      const before = Date.now();
 
-    await expect(rows.countBy({ id: expired })).resolves.toBe(0);
-    await expect(get(live)).resolves.not.toBeNull();
+      await set(id, sessionFactory({ passport: { user: 7 }, device: signedIn }));
+
+      const row = await rowOf(id);
+      expect(row).toMatchObject({
+        userId: 7,
+        handle: signedIn.handle,
+        createdAt: signedIn.createdAt,
+        ip: signedIn.ip,
+        userAgent: signedIn.userAgent,
+      });
+      expect(row.lastSeenAt).toBeGreaterThanOrEqual(before);
+      expect(row.lastSeenAt).toBeLessThanOrEqual(Date.now());
+    });
+
+    it('gives a session without a device a random handle, kept when it is stored again', async () => {
+      const id = newSid();
+      const before = Date.now();
+      await set(id, sessionFactory({ passport: undefined }));
+      const first = await rowOf(id);
+
+      await set(id, sessionFactory({ passport: undefined, signedInAt: 1 }));
+
+      const second = await rowOf(id);
+      expect(first.handle).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(first).toMatchObject({ userId: null, ip: null, userAgent: null });
+      expect(first.createdAt).toBeGreaterThanOrEqual(before);
+      expect(second.handle).toBe(first.handle);
+      expect(second.createdAt).toBe(first.createdAt);
+    });
+
+    it('takes the handle of the device record once the session has one', async () => {
+      const id = newSid();
+      await set(id, sessionFactory({ passport: { user: 7 } }));
+      const signedIn = device();
+
+      await set(id, sessionFactory({ passport: { user: 7 }, device: signedIn }));
+
+      expect(await rowOf(id)).toMatchObject({
+        handle: signedIn.handle,
+        createdAt: signedIn.createdAt,
+      });
+    });
+
+    it('cuts a user agent longer than 512 characters', async () => {
+      const id = newSid();
+
+      await set(id, sessionFactory({ device: device({ userAgent: 'A'.repeat(2000) }) }));
+
+      expect((await rowOf(id)).userAgent).toBe('A'.repeat(512));
+    });
+
+    it('leaves the user empty when the session has none, or one that is not a safe integer', async () => {
+      const [anonymous, malformed] = [newSid(), newSid()];
+
+      await set(anonymous, sessionFactory({ passport: undefined }));
+      await set(malformed, sessionFactory({ passport: { user: '7' } }));
+
+      expect((await rowOf(anonymous)).userId).toBeNull();
+      expect((await rowOf(malformed)).userId).toBeNull();
+    });
+
+    it('moves the latest request with the expiry, and only then', async () => {
+      const id = newSid();
+      await set(id, sessionFactory());
+      await rows.update({ id }, { expiresAt: Date.now() + idleMs - 5000, lastSeenAt: 1 });
+      await touch(id, sessionFactory());
+      expect((await rowOf(id)).lastSeenAt).toBe(1);
+
+      await rows.update({ id }, { expiresAt: Date.now() + 1000 });
+      const before = Date.now();
+      await touch(id, sessionFactory());
+
+      expect((await rowOf(id)).lastSeenAt).toBeGreaterThanOrEqual(before);
+    });
+  });
+
+  describe('a session ended while a request still holds it', () => {
+    const load = async (id: string) =>
+      sut.createSession({ sessionID: id } as Request, (await get(id)) as SessionData);
+
+    it('is not brought back when that request saves it', async () => {
+      const id = newSid();
+      await set(id, sessionFactory());
+      const session = await load(id);
+      await rows.delete({ id });
+
+      session.signedInAt = Date.now();
+      await set(id, session);
+
+      await expect(rows.countBy({ id })).resolves.toBe(0);
+    });
+
+    it('is not brought back when the request that created it saves it again', async () => {
+      // As at sign-in: Passport saves the new session, then the request adds to it.
+      const id = newSid();
+      const session = sessionFactory();
+      await set(id, session);
+      await rows.delete({ id });
+
+      session.signedInAt = Date.now();
+      await set(id, session);
+
+      await expect(rows.countBy({ id })).resolves.toBe(0);
+    });
+  });
+
+  describe("a user's sessions", () => {
+    let user = 1000;
+    /** A new user with `count` live sessions (one each from a different device), oldest first. */
+    const userWithSessions = async (count: number) => {
+      const userId = ++user;
+      const sessions = [];
+      for (let i = 0; i < count; i++) {
+        const id = newSid();
+        const device: SessionDevice = {
+          handle: newHandle(),
+          createdAt: Date.now() - 10_000 + i,
+          ip: `198.51.100.${i}`,
+          userAgent: `Agent ${i}`,
+        };
+        await set(id, sessionFactory({ passport: { user: userId }, device }));
+        await rows.update({ id }, { lastSeenAt: Date.now() - 10_000 + i * 1000 });
+        sessions.push({ id, ...device });
+      }
+      return { userId, sessions };
+    };
+
+    it('lists the live sessions of the user, most recently seen first', async () => {
+      const { userId, sessions } = await userWithSessions(3);
+      const other = await userWithSessions(1);
+      await rows.update({ id: sessions[0].id }, { expiresAt: Date.now() - 1 });
+
+      const listed = await sut.listSessions(userId);
+
+      expect(listed).toEqual(
+        [sessions[2], sessions[1]].map(({ id, handle, createdAt, ip, userAgent }) => ({
+          sid: id,
+          handle,
+          createdAt,
+          lastSeenAt: expect.any(Number),
+          ip,
+          userAgent,
+        })),
+      );
+      expect(listed.map(({ sid }) => sid)).not.toContain(other.sessions[0].id);
+    });
+
+    it('lists nothing for a user without sessions', async () => {
+      await expect(sut.listSessions(999_999)).resolves.toEqual([]);
+    });
+
+    it('ends one session by its handle, and only for its own user', async () => {
+      const { userId, sessions } = await userWithSessions(2);
+      const other = await userWithSessions(1);
+
+      await expect(sut.endSession(other.userId, sessions[0].handle)).resolves.toBe(false);
+      await expect(sut.endSession(userId, sessions[0].handle)).resolves.toBe(true);
+      await expect(sut.endSession(userId, sessions[0].handle)).resolves.toBe(false);
+
+      await expect(get(sessions[0].id)).resolves.toBeNull();
+      await expect(get(sessions[1].id)).resolves.not.toBeNull();
+      await expect(get(other.sessions[0].id)).resolves.not.toBeNull();
+    });
+
+    it('does not count an expired session as ended', async () => {
+      const { userId, sessions } = await userWithSessions(1);
+      await rows.update({ id: sessions[0].id }, { expiresAt: Date.now() - 1 });
+
+      await expect(sut.endSession(userId, sessions[0].handle)).resolves.toBe(false);
+    });
+
+    it('ends all the sessions of the user but one', async () => {
+      const { userId, sessions } = await userWithSessions(3);
+      const other = await userWithSessions(1);
+
+      await expect(sut.endSessions(userId, sessions[1].id)).resolves.toBe(2);
+
+      await expect(rows.countBy({ userId })).resolves.toBe(1);
+      await expect(get(sessions[1].id)).resolves.not.toBeNull();
+      await expect(get(other.sessions[0].id)).resolves.not.toBeNull();
+    });
+
+    it('ends all the sessions of the user', async () => {
+      const { userId } = await userWithSessions(3);
+      const other = await userWithSessions(1);
+
+      await expect(sut.endSessions(userId)).resolves.toBe(3);
+      await expect(sut.endSessions(userId)).resolves.toBe(0);
+
+      await expect(sut.listSessions(userId)).resolves.toEqual([]);
+      await expect(sut.listSessions(other.userId)).resolves.toHaveLength(1);
+    });
   });
 });

@@ -1,47 +1,32 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Request } from 'express';
-import { Session as ExpressSession, SessionData, Store } from 'express-session';
-import { LessThan, Repository } from 'typeorm';
+import { SessionData } from 'express-session';
+import { FindOptionsWhere, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AuditLog } from '../observability/audit-log';
+import { deviceIn, newHandle, ownerOf } from './session-device';
 import { Session } from './session.entity';
-
-/** An unchanged session's expiry is pushed back at most this often, so a page view is not a write. */
-const TOUCH_INTERVAL_MS = 60 * 1000;
-const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+import { StoredSession, UserSessionStoreBase } from './session-store';
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
 /**
  * express-session's store on the app's own database, through the `sessions` table. It enforces
- * the idle timeout: a session unused for SESSION_IDLE_MINUTES is never returned again.
+ * the idle timeout: a session unused for SESSION_IDLE_MINUTES is never returned again (and
+ * HousekeepingService deletes it later). Each row also carries the session's user and device
+ * in columns of their own, copied from its data on every write, to list and end a user's
+ * sessions.
  */
 @Injectable()
-export class TypeormSessionStore extends Store implements OnModuleDestroy {
+export class TypeormSessionStore extends UserSessionStoreBase {
   private readonly logger = new Logger(TypeormSessionStore.name);
-  private readonly pruneTimer: NodeJS.Timeout;
-  private readonly idleMs: number;
-  private readonly touchIntervalMs: number;
-  /**
-   * The expiry each session had when this request loaded it, so that `touch` can skip an UPDATE
-   * that would change nothing. Weak: forgotten with the request, nothing stays per session.
-   */
-  private readonly loadedExpiry = new WeakMap<object, number>();
 
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     config: AppConfig,
     private readonly audit: AuditLog,
   ) {
-    super();
-    this.idleMs = config.sessionTimeouts.idleMs;
-    this.touchIntervalMs = Math.min(TOUCH_INTERVAL_MS, this.idleMs / 4);
-    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.pruneTimer);
+    super(config.sessionTimeouts.idleMs);
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
@@ -65,42 +50,70 @@ export class TypeormSessionStore extends Store implements OnModuleDestroy {
         }
         return null;
       }
-      this.loadedExpiry.set(session, row.expiresAt);
+      this.remember(session, row.expiresAt);
       return session;
     });
   }
 
   override set(sid: string, session: SessionData, callback?: Callback): void {
     this.settle(callback, async () => {
-      await this.sessions.upsert(
-        { id: sid, data: JSON.stringify(session), expiresAt: Date.now() + this.idleMs },
-        ['id'],
-      );
+      const now = Date.now();
+      const device = deviceIn(session);
+      const changes = {
+        data: JSON.stringify(session),
+        expiresAt: now + this.idleMs,
+        lastSeenAt: now,
+        userId: ownerOf(session),
+        ip: device?.ip ?? null,
+        userAgent: device?.userAgent ?? null,
+        // A session without a device record (no sign-in yet, or from before there were any)
+        // keeps the handle and start it was first stored with.
+        ...(device ? { handle: device.handle, createdAt: device.createdAt } : {}),
+      };
+      if (this.isStored(session)) {
+        // This request loaded or wrote it: only an UPDATE. If the session was ended meanwhile
+        // (signed out elsewhere, ended from the list of sessions), it stays ended.
+        await this.sessions.update({ id: sid }, changes);
+      } else {
+        await this.sessions
+          .createQueryBuilder()
+          .insert()
+          .into(Session)
+          .values({ id: sid, handle: newHandle(), createdAt: now, ...changes })
+          .orUpdate(
+            [
+              'data',
+              'expires_at',
+              'last_seen_at',
+              'user_id',
+              'ip',
+              'user_agent',
+              ...(device ? ['handle', 'created_at'] : []),
+            ],
+            ['id'],
+          )
+          .updateEntity(false)
+          .execute();
+      }
+      this.remember(session, changes.expiresAt);
     });
   }
 
-  /** express-session turns what `get` returned into the request's session object here. */
-  override createSession(req: Request, data: SessionData): ExpressSession & SessionData {
-    const session = super.createSession(req, data);
-    const expiresAt = this.loadedExpiry.get(data);
-    if (expiresAt !== undefined) {
-      this.loadedExpiry.set(session, expiresAt);
-    }
-    return session;
-  }
-
+  /** Pushes the expiry back, and records the request as the latest: at most once a minute. */
   override touch(sid: string, session: SessionData, callback?: Callback): void {
-    const expiresAt = Date.now() + this.idleMs;
+    const now = Date.now();
+    const expiresAt = now + this.idleMs;
     // Pushed back less than a touch interval ago: the UPDATE would change nothing.
-    if ((this.loadedExpiry.get(session) ?? 0) >= expiresAt - this.touchIntervalMs) {
+    if (this.recentlyTouched(session, expiresAt)) {
       callback?.();
       return;
     }
     this.settle(callback, async () => {
       await this.sessions.update(
         { id: sid, expiresAt: LessThan(expiresAt - this.touchIntervalMs) },
-        { expiresAt },
+        { expiresAt, lastSeenAt: now },
       );
+      this.remember(session, expiresAt);
     });
   }
 
@@ -110,21 +123,44 @@ export class TypeormSessionStore extends Store implements OnModuleDestroy {
     });
   }
 
-  /** Deletes expired sessions; returns how many. */
-  async prune(): Promise<number> {
-    try {
-      const { affected } = await this.sessions.delete({ expiresAt: LessThan(Date.now()) });
-      return affected ?? 0;
-    } catch (error) {
-      this.logger.warn(`Could not prune expired sessions: ${(error as Error).message}`);
-      return 0;
-    }
+  async listSessions(userId: number): Promise<StoredSession[]> {
+    const rows = await this.sessions.find({
+      select: {
+        id: true,
+        handle: true,
+        createdAt: true,
+        lastSeenAt: true,
+        ip: true,
+        userAgent: true,
+      },
+      where: { userId, expiresAt: MoreThan(Date.now()) },
+      order: { lastSeenAt: 'DESC', createdAt: 'DESC' },
+    });
+    return rows.map(({ id, handle, createdAt, lastSeenAt, ip, userAgent }) => ({
+      sid: id,
+      handle,
+      createdAt,
+      lastSeenAt,
+      ip,
+      userAgent,
+    }));
   }
 
-  private settle<T>(callback: Callback<T> | undefined, work: () => Promise<T>): void {
-    work().then(
-      (value) => callback?.(null, value),
-      (error) => callback?.(error),
-    );
+  async endSession(userId: number, handle: string): Promise<boolean> {
+    const { affected } = await this.sessions.delete({
+      userId,
+      handle,
+      expiresAt: MoreThan(Date.now()),
+    });
+    return (affected ?? 0) > 0;
+  }
+
+  async endSessions(userId: number, keepSid?: string): Promise<number> {
+    const where: FindOptionsWhere<Session> = { userId, expiresAt: MoreThan(Date.now()) };
+    if (keepSid !== undefined) {
+      where.id = Not(keepSid);
+    }
+    const { affected } = await this.sessions.delete(where);
+    return affected ?? 0;
   }
 }

@@ -10,6 +10,7 @@ import type { AppConfig } from '../../src/config/app-config';
 import type * as Config from '../../src/config/app-config';
 import type * as Mail from '../../src/infra/mail/mail.service';
 import type { MailOptions } from '../../src/infra/mail/mail.options';
+import type * as Housekeeping from '../../src/housekeeping/housekeeping.service';
 import type * as Users from '../../src/users/users.service';
 import { createTestDatabase, placeholders } from './test-database';
 
@@ -44,6 +45,8 @@ export interface TestApp {
   usersService: Users.UsersService;
   /** This app's MailService (from its own module registry: `app.get(MailService)` would miss). */
   mail: Mail.MailService;
+  /** This app's HousekeepingService, to run it now rather than on its timer. */
+  housekeeping: Housekeeping.HousekeepingService;
   /** A client that keeps cookies, like one browser. */
   agent(): TestAgent;
   /** Every JSON line the app has logged so far, parsed. */
@@ -67,12 +70,13 @@ export interface TestApp {
 /**
  * Starts the real application (the same `createApp` as `npm start`) on a temporary database
  * that the real migrations build: SQLite, or PostgreSQL under `npm run test:postgres`. Pass the
- * `previous` app (closed) to start again on its data, as a restart would, and `mail` to change
- * how its mail queue behaves (such as shorter retry delays).
+ * `previous` app (closed) to start again on its data, as a restart would (or a folder and a
+ * database prepared by the test), and `mail` to change how its mail queue behaves (such as
+ * shorter retry delays).
  */
 export async function startTestApp(
   env: NodeJS.ProcessEnv = {},
-  previous?: TestApp,
+  previous?: Pick<TestApp, 'dir' | 'databaseUrl' | 'dropDatabase'>,
   { mail }: { mail?: Partial<MailOptions> } = {},
 ): Promise<TestApp> {
   const dir = previous?.dir ?? mkdtempSync(join(tmpdir(), 'nest-auth-e2e-'));
@@ -87,6 +91,7 @@ export async function startTestApp(
     config: typeof Config;
     users: typeof Users;
     mail: typeof Mail;
+    housekeeping: typeof Housekeeping;
     typeorm: typeof import('typeorm');
   };
   /* eslint-disable @typescript-eslint/no-require-imports -- an isolated registry needs require() */
@@ -96,6 +101,7 @@ export async function startTestApp(
       config: require('../../src/config/app-config') as typeof Config,
       users: require('../../src/users/users.service') as typeof Users,
       mail: require('../../src/infra/mail/mail.service') as typeof Mail,
+      housekeeping: require('../../src/housekeeping/housekeeping.service') as typeof Housekeeping,
       typeorm: require('typeorm') as typeof import('typeorm'),
     };
   });
@@ -146,6 +152,7 @@ export async function startTestApp(
     dataSource,
     usersService: app.get(modules.users.UsersService),
     mail: app.get(modules.mail.MailService),
+    housekeeping: app.get(modules.housekeeping.HousekeepingService),
     agent: () => request.agent(app.getHttpServer()),
     logs: () => logLines.map((line) => JSON.parse(line) as LogLine),
     sql,

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { AuditLog } from '../../observability/audit-log';
+import { deviceOf } from '../../sessions/session-device';
 import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { SignInLimiter } from './sign-in-limiter';
@@ -53,10 +54,15 @@ export class AuthService {
     }
   }
 
-  /** Starts the signed-in session under a new id, with a fresh CSRF token. */
+  /**
+   * Starts the signed-in session under a new id, with a fresh CSRF token, and records when and
+   * from where (its device, with the public handle that lists and ends it).
+   */
   async startSession(req: Request, user: Express.User): Promise<void> {
     await startSession(req, user);
-    req.session.signedInAt = Date.now();
+    const now = Date.now();
+    req.session.signedInAt = now;
+    req.session.device = deviceOf(req, now);
     this.audit.record('session_created', { userId: user.id });
   }
 

@@ -54,7 +54,6 @@ describe(RegistrationLimitGuard.name, () => {
   });
 
   afterAll(async () => {
-    counters.onModuleDestroy();
     await dataSource.destroy();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,10 +1,12 @@
 import { CreateUsersAndSessions1795729124519 } from './1795729124519-CreateUsersAndSessions';
 import { CreateRateLimits1795730231611 } from './1795730231611-CreateRateLimits';
+import { SessionOwnersAndDevices1796031236207 } from './1796031236207-SessionOwnersAndDevices';
 import { IncrementalVacuum1796033680803 } from './1796033680803-IncrementalVacuum';
 
 /** SQLite's migrations, oldest first. A new one from `migration:generate` must be added here. */
 export const sqliteMigrations = [
   CreateUsersAndSessions1795729124519,
   CreateRateLimits1795730231611,
+  SessionOwnersAndDevices1796031236207,
   IncrementalVacuum1796033680803,
 ];

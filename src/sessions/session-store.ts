@@ -1,0 +1,93 @@
+import type { Request } from 'express';
+import { Session as ExpressSession, SessionData, Store } from 'express-session';
+
+/** The express-session store: inject with `@Inject(SESSION_STORE)` or `app.get(SESSION_STORE)`. */
+export const SESSION_STORE = Symbol('SESSION_STORE');
+
+/** One live session of a user, as a store keeps it. Its id must never reach a page. */
+export interface StoredSession {
+  sid: string;
+  handle: string;
+  /** ms since the epoch */
+  createdAt: number;
+  /** ms since the epoch, to the minute (a store writes it at most once a minute) */
+  lastSeenAt: number;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * What both session stores (the database's and Redis's) offer beside express-session's Store:
+ * the sessions of one user. The store is where a session lives, so deleting it there ends it at
+ * once for every instance of the app: the cookie finds nothing on its next request.
+ */
+export interface UserSessionStore {
+  /** The user's live sessions that have a handle, most recently seen first. */
+  listSessions(userId: number): Promise<StoredSession[]>;
+  /** Ends the user's session with this handle; false when the user has no such live session. */
+  endSession(userId: number, handle: string): Promise<boolean>;
+  /** Ends every live session of the user except the one with id `keepSid`; returns how many. */
+  endSessions(userId: number, keepSid?: string): Promise<number>;
+}
+
+/** An unchanged session's expiry is pushed back at most this often, so a page view is not a write. */
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+type Callback<T = void> = (error?: unknown, value?: T) => void;
+
+/**
+ * What the two stores share: the idle timeout, and knowing, for the session of a request, which
+ * expiry the store last gave it. That lets `touch` skip a write that would change nothing, and
+ * `set` tell a session it already stores (which it only updates: a session ended meanwhile must
+ * not come back) from a new one.
+ */
+export abstract class UserSessionStoreBase extends Store implements UserSessionStore {
+  protected readonly idleMs: number;
+  protected readonly touchIntervalMs: number;
+  /** Weak: forgotten with the request, nothing stays per session. */
+  private readonly knownExpiry = new WeakMap<object, number>();
+
+  protected constructor(idleMs: number) {
+    super();
+    this.idleMs = idleMs;
+    // With a short idle timeout the expiry is pushed back every quarter of it, not every minute,
+    // which would let the session lapse between touches.
+    this.touchIntervalMs = Math.min(TOUCH_INTERVAL_MS, idleMs / 4);
+  }
+
+  abstract listSessions(userId: number): Promise<StoredSession[]>;
+  abstract endSession(userId: number, handle: string): Promise<boolean>;
+  abstract endSessions(userId: number, keepSid?: string): Promise<number>;
+
+  /** express-session turns what `get` returned into the request's session object here. */
+  override createSession(req: Request, data: SessionData): ExpressSession & SessionData {
+    const session = super.createSession(req, data);
+    const expiresAt = this.knownExpiry.get(data);
+    if (expiresAt !== undefined) {
+      this.knownExpiry.set(session, expiresAt);
+    }
+    return session;
+  }
+
+  /** Remembers the expiry of a session that `get` returned or `set` wrote. */
+  protected remember(session: SessionData, expiresAt: number): void {
+    this.knownExpiry.set(session, expiresAt);
+  }
+
+  /** Whether this session object came from the store (loaded or written), as opposed to new. */
+  protected isStored(session: SessionData): boolean {
+    return this.knownExpiry.has(session);
+  }
+
+  /** Whether the expiry was pushed back less than a touch interval ago: `touch` has nothing to do. */
+  protected recentlyTouched(session: SessionData, expiresAt: number): boolean {
+    return (this.knownExpiry.get(session) ?? 0) >= expiresAt - this.touchIntervalMs;
+  }
+
+  protected settle<T>(callback: Callback<T> | undefined, work: () => Promise<T>): void {
+    work().then(
+      (value) => callback?.(null, value),
+      (error) => callback?.(error),
+    );
+  }
+}
