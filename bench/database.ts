@@ -65,13 +65,16 @@ async function newStorage(dir: string, size: number): Promise<Storage> {
 
 /**
  * A new database built by the app's migrations, with `count` users who are each signed in
- * already in one session (in the database, or in Redis when REDIS_URL is set).
+ * already in one session (in the database, or in Redis when REDIS_URL is set), and
+ * `moreSessions` further signed-in sessions of the same users, one after another (their ids in
+ * `moreSessionIds`).
  */
 export async function seededDatabase(
   dir: string,
   count: number,
   bcryptCost: number,
-): Promise<{ database: BenchDatabase; accounts: SeededAccount[] }> {
+  moreSessions = 0,
+): Promise<{ database: BenchDatabase; accounts: SeededAccount[]; moreSessionIds: string[] }> {
   const storage = await newStorage(dir, count);
   const redisUrl = process.env.REDIS_URL;
   const redis = redisUrl ? createClient({ url: redisUrl }) : undefined;
@@ -87,6 +90,28 @@ export async function seededDatabase(
   // whether the database is small or large.
   const expiresAt = Date.now() + SEEDED_SESSION_LIFETIME_MS;
   const accounts: SeededAccount[] = [];
+  const moreSessionIds: string[] = [];
+  const insertSessions = async (manager: EntityManager, rows: SessionRow[]) => {
+    if (redis) {
+      const writes = redis.multi();
+      for (const { userId, sessionId } of rows) {
+        writes.set(`${REDIS_SESSION_PREFIX}${sessionId}`, signedInSessionData(userId), {
+          expiration: { type: 'PX', value: SEEDED_SESSION_LIFETIME_MS },
+        });
+      }
+      await writes.exec();
+    } else {
+      await insertAll(
+        manager,
+        Session,
+        rows.map(({ userId, sessionId }) => ({
+          id: sessionId,
+          expiresAt,
+          data: signedInSessionData(userId),
+        })),
+      );
+    }
+  };
 
   await dataSource.transaction(async (manager) => {
     for (let first = 1; first <= count; first += BATCH) {
@@ -107,28 +132,21 @@ export async function seededDatabase(
           passwordHash,
         })),
       );
-      if (redis) {
-        const writes = redis.multi();
-        for (const { id, sessionId } of batch) {
-          writes.set(`${REDIS_SESSION_PREFIX}${sessionId}`, signedInSessionData(id), {
-            expiration: { type: 'PX', value: SEEDED_SESSION_LIFETIME_MS },
-          });
-        }
-        await writes.exec();
-      } else {
-        await insertAll(
-          manager,
-          Session,
-          batch.map(({ id, sessionId }) => ({
-            id: sessionId,
-            expiresAt,
-            data: signedInSessionData(id),
-          })),
-        );
-      }
+      await insertSessions(
+        manager,
+        batch.map(({ id, sessionId }) => ({ userId: id, sessionId })),
+      );
       accounts.push(
         ...batch.map(({ email, password, sessionId }) => ({ email, password, sessionId })),
       );
+    }
+    for (let first = 0; first < moreSessions; first += BATCH) {
+      const rows = range(first, Math.min(first + BATCH, moreSessions)).map((n) => ({
+        userId: (n % count) + 1,
+        sessionId: randomBytes(24).toString('base64url'),
+      }));
+      await insertSessions(manager, rows);
+      moreSessionIds.push(...rows.map(({ sessionId }) => sessionId));
     }
   });
 
@@ -144,6 +162,7 @@ export async function seededDatabase(
 
   return {
     accounts,
+    moreSessionIds,
     database: {
       description: redis ? `${storage.description}, sessions in Redis` : storage.description,
       env: { DATABASE_URL: storage.databaseUrl, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) },
@@ -151,7 +170,9 @@ export async function seededDatabase(
         redis ? countRedisSessions(redis) : dataSource.getRepository(Session).count(),
       close: async () => {
         if (redis) {
-          const ids = accounts.map(({ sessionId }) => `${REDIS_SESSION_PREFIX}${sessionId}`);
+          const ids = [...accounts.map(({ sessionId }) => sessionId), ...moreSessionIds].map(
+            (sessionId) => `${REDIS_SESSION_PREFIX}${sessionId}`,
+          );
           for (let first = 0; first < ids.length; first += BATCH) {
             await redis.unlink(ids.slice(first, first + BATCH));
           }
@@ -175,9 +196,16 @@ async function countRedisSessions(redis: ReturnType<typeof createClient>): Promi
   return sessions;
 }
 
+/** One seeded session: whose it is, and its id. */
+interface SessionRow {
+  userId: number;
+  sessionId: string;
+}
+
 /**
- * A session's JSON as the app stores it once its user has signed in and seen a page: Passport's
- * user id, and csrf-sync's token for the sign-out form (without it, each first visit would write).
+ * A session's JSON as the app stores it at sign-in: the cookie's settings, Passport's user id and
+ * the time of sign-in (SESSION_ABSOLUTE_HOURS counts from it). Form tokens live in a cookie, not
+ * here, so a signed-in page view leaves the session as it was.
  */
 function signedInSessionData(userId: number): string {
   return JSON.stringify({
@@ -190,7 +218,7 @@ function signedInSessionData(userId: number): string {
       sameSite: 'lax',
     },
     passport: { user: userId },
-    csrfToken: randomBytes(128).toString('hex'),
+    signedInAt: Date.now(),
   });
 }
 
