@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import pino, { DestinationStream, Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -23,6 +23,25 @@ const isSecretName = (key: string) =>
 
 export const REDACTED = '[redacted]';
 
+/**
+ * How a request and a response appear in a log line, wherever they are: the few fields of the
+ * request log, never headers, cookies, query string or body. Anything else is left as it is.
+ */
+function httpMessageFields(value: unknown): unknown {
+  if (value instanceof IncomingMessage) {
+    const req = value as IncomingMessage & { id?: unknown; originalUrl?: string };
+    return {
+      id: req.id,
+      method: req.method,
+      path: (req.originalUrl ?? req.url ?? '').split('?')[0],
+    };
+  }
+  if (value instanceof ServerResponse) {
+    return { statusCode: value.statusCode };
+  }
+  return value;
+}
+
 /** A copy of `value` with every secret-looking field's value replaced, at any depth. */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') {
@@ -33,6 +52,11 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   }
   if (value instanceof Error) {
     return value;
+  }
+  if (value instanceof IncomingMessage || value instanceof ServerResponse) {
+    // Never walked: the whole Express app hangs off a request (walking it took a tenth of the
+    // CPU of a page view, and lost the status, a getter, on the way).
+    return httpMessageFields(value);
   }
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
@@ -48,6 +72,8 @@ export function createLogger(destination?: DestinationStream): Logger {
       level: 'info',
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
+      // For requests and responses given as bindings (child loggers), which skip `log` below.
+      serializers: { req: httpMessageFields, res: httpMessageFields },
       formatters: {
         level: (label) => ({ level: label }),
         // A last line of defence: secret-looking fields never reach a log, whatever a caller
@@ -73,14 +99,8 @@ export function httpLogger(logger: Logger): RequestHandler {
       return id;
     },
     customProps: (req) => ({ ip: (req as Request).ip }),
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({
-        id: req.id,
-        method: req.method,
-        path: req.url.split('?')[0],
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
+    // The logger's own serializers (httpMessageFields), not pino-http's, which add the headers.
+    wrapSerializers: false,
   });
   return (req: Request, res: Response, next: NextFunction) =>
     log(req, res, () => requestContext.run(req, next));
