@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import pino, { DestinationStream, Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { requestContext } from './request-context';
 
 /**
@@ -65,6 +64,14 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   return copy;
 }
 
+/**
+ * Log lines to standard output are written in batches of this many bytes, not one write a line:
+ * a request line waits at most for the next few requests. Audit events, warnings and errors are
+ * written at once (`flush`), and whatever waits is written when the process exits, whether by
+ * `process.exit`, SIGTERM's clean stop or an uncaught exception (pino's exit handler).
+ */
+const LOG_BATCH_BYTES = 4096;
+
 /** The application's logger: one JSON object a line, UTC ISO times. */
 export function createLogger(destination?: DestinationStream): Logger {
   return pino(
@@ -81,27 +88,42 @@ export function createLogger(destination?: DestinationStream): Logger {
         log: (object) => redactSecrets(object) as Record<string, unknown>,
       },
     },
-    destination,
+    destination ?? pino.destination({ dest: 1, minLength: LOG_BATCH_BYTES, sync: false }),
   );
+}
+
+declare module 'http' {
+  interface IncomingMessage {
+    /** This request's id: in its log line, its audit events and `X-Request-Id`. */
+    id?: string;
+  }
 }
 
 /**
  * Logs each request once it is answered (method, path, status, time, IP; never the query string,
  * headers or cookies) under a request id, which also goes back in `X-Request-Id`. The request is
- * then available to the code that serves it through `requestContext`.
+ * then available to the code that serves it through `requestContext`. One line through the
+ * application's logger, with no child logger per request.
  */
 export function httpLogger(logger: Logger): RequestHandler {
-  const log = pinoHttp({
-    logger,
-    genReqId: (_req: IncomingMessage, res: ServerResponse) => {
-      const id = randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    customProps: (req) => ({ ip: (req as Request).ip }),
-    // The logger's own serializers (httpMessageFields), not pino-http's, which add the headers.
-    wrapSerializers: false,
-  });
-  return (req: Request, res: Response, next: NextFunction) =>
-    log(req, res, () => requestContext.run(req, next));
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = Date.now();
+    req.id = randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    let logged = false;
+    // On `finish`, or on `close` when the client went away first: once either way.
+    const answered = () => {
+      if (logged) {
+        return;
+      }
+      logged = true;
+      logger.info(
+        { req, ip: req.ip, res, responseTime: Date.now() - started },
+        res.statusCode >= 500 ? 'request errored' : 'request completed',
+      );
+    };
+    res.once('finish', answered);
+    res.once('close', answered);
+    requestContext.run(req, next);
+  };
 }
