@@ -65,13 +65,16 @@ async function newStorage(dir: string, size: number): Promise<Storage> {
 
 /**
  * A new database built by the app's migrations, with `count` users who are each signed in
- * already in one session (in the database, or in Redis when REDIS_URL is set).
+ * already in one session (in the database, or in Redis when REDIS_URL is set), and
+ * `moreSessions` further signed-in sessions of the same users, one after another (their ids in
+ * `moreSessionIds`).
  */
 export async function seededDatabase(
   dir: string,
   count: number,
   bcryptCost: number,
-): Promise<{ database: BenchDatabase; accounts: SeededAccount[] }> {
+  moreSessions = 0,
+): Promise<{ database: BenchDatabase; accounts: SeededAccount[]; moreSessionIds: string[] }> {
   const storage = await newStorage(dir, count);
   const redisUrl = process.env.REDIS_URL;
   const redis = redisUrl ? createClient({ url: redisUrl }) : undefined;
@@ -88,6 +91,37 @@ export async function seededDatabase(
   const seededAt = Date.now();
   const expiresAt = seededAt + SEEDED_SESSION_LIFETIME_MS;
   const accounts: SeededAccount[] = [];
+  const moreSessionIds: string[] = [];
+  const insertSessions = async (manager: EntityManager, rows: SessionRow[]) => {
+    if (redis) {
+      const writes = redis.multi();
+      for (const { userId, sessionId, handle } of rows) {
+        writes.set(`${REDIS_SESSION_PREFIX}${sessionId}`, signedInSessionData(userId, handle), {
+          expiration: { type: 'PX', value: SEEDED_SESSION_LIFETIME_MS },
+        });
+        writes.zAdd(`${REDIS_USER_SESSIONS_PREFIX}${userId}`, {
+          score: seededAt,
+          value: sessionId,
+        });
+        writes.pExpire(`${REDIS_USER_SESSIONS_PREFIX}${userId}`, SEEDED_SESSION_LIFETIME_MS);
+      }
+      await writes.exec();
+    } else {
+      await insertAll(
+        manager,
+        Session,
+        rows.map(({ userId, sessionId, handle }) => ({
+          id: sessionId,
+          expiresAt,
+          data: signedInSessionData(userId, handle),
+          userId,
+          handle,
+          createdAt: seededAt,
+          lastSeenAt: seededAt,
+        })),
+      );
+    }
+  };
 
   await dataSource.transaction(async (manager) => {
     for (let first = 1; first <= count; first += BATCH) {
@@ -109,34 +143,22 @@ export async function seededDatabase(
           passwordHash,
         })),
       );
-      if (redis) {
-        const writes = redis.multi();
-        for (const { id, sessionId, handle } of batch) {
-          writes.set(`${REDIS_SESSION_PREFIX}${sessionId}`, signedInSessionData(id, handle), {
-            expiration: { type: 'PX', value: SEEDED_SESSION_LIFETIME_MS },
-          });
-          writes.zAdd(`${REDIS_USER_SESSIONS_PREFIX}${id}`, { score: seededAt, value: sessionId });
-          writes.pExpire(`${REDIS_USER_SESSIONS_PREFIX}${id}`, SEEDED_SESSION_LIFETIME_MS);
-        }
-        await writes.exec();
-      } else {
-        await insertAll(
-          manager,
-          Session,
-          batch.map(({ id, sessionId, handle }) => ({
-            id: sessionId,
-            expiresAt,
-            data: signedInSessionData(id, handle),
-            userId: id,
-            handle,
-            createdAt: seededAt,
-            lastSeenAt: seededAt,
-          })),
-        );
-      }
+      await insertSessions(
+        manager,
+        batch.map(({ id, sessionId, handle }) => ({ userId: id, sessionId, handle })),
+      );
       accounts.push(
         ...batch.map(({ email, password, sessionId }) => ({ email, password, sessionId })),
       );
+    }
+    for (let first = 0; first < moreSessions; first += BATCH) {
+      const rows = range(first, Math.min(first + BATCH, moreSessions)).map((n) => ({
+        userId: (n % count) + 1,
+        sessionId: randomBytes(24).toString('base64url'),
+        handle: randomBytes(16).toString('base64url'),
+      }));
+      await insertSessions(manager, rows);
+      moreSessionIds.push(...rows.map(({ sessionId }) => sessionId));
     }
   });
 
@@ -152,6 +174,7 @@ export async function seededDatabase(
 
   return {
     accounts,
+    moreSessionIds,
     database: {
       description: redis ? `${storage.description}, sessions in Redis` : storage.description,
       env: { DATABASE_URL: storage.databaseUrl, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) },
@@ -160,7 +183,9 @@ export async function seededDatabase(
       close: async () => {
         if (redis) {
           const ids = [
-            ...accounts.map(({ sessionId }) => `${REDIS_SESSION_PREFIX}${sessionId}`),
+            ...[...accounts.map(({ sessionId }) => sessionId), ...moreSessionIds].map(
+              (sessionId) => `${REDIS_SESSION_PREFIX}${sessionId}`,
+            ),
             ...range(1, count + 1).map((id) => `${REDIS_USER_SESSIONS_PREFIX}${id}`),
           ];
           for (let first = 0; first < ids.length; first += BATCH) {
@@ -187,10 +212,17 @@ async function countRedisSessions(redis: RedisClientType): Promise<number> {
   return sessions;
 }
 
+/** One seeded session: whose it is, its id and its public handle. */
+interface SessionRow {
+  userId: number;
+  sessionId: string;
+  handle: string;
+}
+
 /**
- * A session's JSON as the app stores it once its user has signed in and seen a page: Passport's
- * user id, the device record of the sign-in, and csrf-sync's token for the sign-out form
- * (without it, each first visit would write).
+ * A session's JSON as the app stores it at sign-in: the cookie's settings, Passport's user id,
+ * the device record of the sign-in and the time of sign-in (SESSION_ABSOLUTE_HOURS counts from
+ * it). Form tokens live in a cookie, not here, so a signed-in page view leaves it as it was.
  */
 function signedInSessionData(userId: number, handle: string): string {
   return JSON.stringify({
@@ -204,7 +236,7 @@ function signedInSessionData(userId: number, handle: string): string {
     },
     passport: { user: userId },
     device: { handle, createdAt: Date.now(), ip: '127.0.0.1', userAgent: 'bench' },
-    csrfToken: randomBytes(128).toString('hex'),
+    signedInAt: Date.now(),
   });
 }
 

@@ -21,7 +21,9 @@ const ROUNDS = 3;
 const ROUND_SECONDS = 3;
 const SMALL_DATABASE = 1_000;
 const LARGE_DATABASE = 100_000;
+/** The memory figure: resident memory before and after this many more sessions are served. */
 const MEMORY_SESSIONS = 10_000;
+/** Requests between two readings of resident memory. */
 const MEMORY_READING_GAP = 500;
 const CORES = availableParallelism();
 /** Sign-ins in flight during a flood: enough to keep every bcrypt slot busy. */
@@ -47,14 +49,19 @@ async function main(): Promise<void> {
   try {
     step(
       `Seeding two databases: ${count(SMALL_DATABASE)} and ${count(LARGE_DATABASE)} users, ` +
-        'each signed in',
+        `each signed in (and ${count(MEMORY_SESSIONS)} more sessions in the first)`,
     );
-    const seed = async (size: number) => {
-      const seeded = await seededDatabase(mkdir(join(dir, String(size))), size, bcryptCost);
+    const seed = async (size: number, moreSessions = 0) => {
+      const seeded = await seededDatabase(
+        mkdir(join(dir, String(size))),
+        size,
+        bcryptCost,
+        moreSessions,
+      );
       cleanup.push(() => seeded.database.close());
       return seeded;
     };
-    const small = await seed(SMALL_DATABASE);
+    const small = await seed(SMALL_DATABASE, MEMORY_SESSIONS);
     const large = await seed(LARGE_DATABASE);
 
     step('Starting the baseline and an app on each database (production mode, 127.0.0.1)');
@@ -101,8 +108,9 @@ async function main(): Promise<void> {
 
     const hello = () => load({ url: baseline.url, duration: ROUND_SECONDS });
     const loginPage = () => load({ url: `${app.url}/login`, duration: ROUND_SECONDS });
+    const cookiesOf = (sessionIds: string[]) => sessionIds.map((id) => sessionCookie(id, secret));
     const home = (server: Server, accounts: SeededAccount[]) => {
-      const cookies = accounts.map((account) => sessionCookie(account.sessionId, secret));
+      const cookies = cookiesOf(accounts.map((account) => account.sessionId));
       return () =>
         load({ url: `${server.url}/`, duration: ROUND_SECONDS, requests: [rotating(cookies)] });
     };
@@ -144,18 +152,38 @@ async function main(): Promise<void> {
     });
     await appLarge.stop();
 
-    step(`Anonymous GET /login against the baseline, then ${count(MEMORY_SESSIONS)} new sessions`);
-    const loginRounds = await inRounds(ROUNDS, { baseline: hello, app: loginPage });
-    // At rest after the same load, so that the figure shows what sessions add, not warm-up.
-    const newSessions = (amount: number) => load({ url: `${app.url}/login`, amount });
-    await newSessions(MEMORY_SESSIONS / 2);
+    step('Anonymous GET /login against the baseline, in each round');
     const sessionsBefore = await small.database.countSessions();
-    const rssAtRest = await residentMemory(app, newSessions);
-    await newSessions(MEMORY_SESSIONS - 2 * MEMORY_READING_GAP);
-    const rssAfterSessions = await residentMemory(app, newSessions);
-    // The two sets of readings are this many sessions apart, centre to centre.
-    const sessionsCreated =
-      (await small.database.countSessions()) - sessionsBefore - 2 * MEMORY_READING_GAP;
+    const loginRounds = await inRounds(ROUNDS, { baseline: hello, app: loginPage });
+    const sessionsWritten = (await small.database.countSessions()) - sessionsBefore;
+    if (sessionsWritten > 0) {
+      throw new Error(
+        `Anonymous GET /login stored ${sessionsWritten} sessions; it should store none`,
+      );
+    }
+
+    step(
+      `Resident memory at rest, then after signed-in GET / on ${count(MEMORY_SESSIONS)} more ` +
+        'sessions, one request each',
+    );
+    // Between readings, and before the first, the same signed-in pages on the sessions the
+    // rounds above have used already: the readings differ only by the sessions served between.
+    const homeCookies = cookiesOf(small.accounts.map((account) => account.sessionId));
+    const samePages = (amount: number) =>
+      load({ url: `${app.url}/`, amount, requests: [rotating(homeCookies)] });
+    await samePages(MEMORY_SESSIONS / 2);
+    const rssAtRest = await residentMemory(app, samePages);
+    // Each of the seeded sessions once: the store loads it and Passport its user. Any answer but
+    // 200 (a 303 to /login for a session the app did not find) stops the bench.
+    const served = await load({
+      url: `${app.url}/`,
+      amount: MEMORY_SESSIONS,
+      requests: [rotating(cookiesOf(small.moreSessionIds))],
+    });
+    if (served.requests < MEMORY_SESSIONS) {
+      throw new Error(`Only ${served.requests} of ${MEMORY_SESSIONS} sessions were served`);
+    }
+    const rssAfterSessions = await residentMemory(app, samePages);
 
     step('Sign-ins per second against the bcrypt ceiling, in each round');
     // The ceiling is timed just before and just after each flood, and the two averaged.
@@ -234,7 +262,7 @@ async function main(): Promise<void> {
         atStart: rssAtStart,
         atRest: rssAtRest,
         afterSessions: rssAfterSessions,
-        sessionsCreated,
+        sessionsServed: MEMORY_SESSIONS,
       },
       rounds: { homeRounds, signInRounds, loginRounds, signInFloodRounds, eventLoopRounds },
       durationSeconds: (performance.now() - started) / 1000,
@@ -252,13 +280,17 @@ async function main(): Promise<void> {
   }
 }
 
-/** A request template that sends each request with the next session cookie of the list. */
+/**
+ * A request template that sends each request with the next session cookie of the list, from
+ * the first: `amount` requests on as many cookies send each once.
+ */
 function rotating(cookies: string[]): autocannon.Request {
   let next = 0;
   return {
     setupRequest: (request) => {
+      const cookie = cookies[next];
       next = (next + 1) % cookies.length;
-      return { ...request, headers: { ...request.headers, cookie: cookies[next] } };
+      return { ...request, headers: { ...request.headers, cookie } };
     },
   };
 }
@@ -268,17 +300,18 @@ const p50 = (result: LoadResult) => result.p50;
 const p99 = (result: LoadResult) => result.p99;
 
 /**
- * The app's resident memory: the median of three readings a few hundred sessions apart, since
- * one reading depends on when V8 last collected garbage. Each waits for the app's writes to end.
+ * The app's resident memory: the median of three readings a few hundred requests apart, since
+ * one reading depends on when V8 last collected garbage. Each waits a second for the app to
+ * settle.
  */
 async function residentMemory(
   server: Server,
-  newSessions: (amount: number) => Promise<unknown>,
+  between: (amount: number) => Promise<unknown>,
 ): Promise<number> {
   const readings: number[] = [];
   for (let i = 0; i < 3; i++) {
     if (i > 0) {
-      await newSessions(MEMORY_READING_GAP);
+      await between(MEMORY_READING_GAP);
     }
     await delay(1000);
     readings.push(server.rssBytes());

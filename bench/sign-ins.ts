@@ -4,7 +4,14 @@ import { PROXY_HEADERS } from './load';
 /** A request that takes longer than this means the figure is meaningless: the bench stops. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** What a browser needs to sign in: the login page's session cookie and its form token. */
+/**
+ * The cookies the app sets over HTTPS in production (the bench's setting): the form token's
+ * and, from sign-in on, the session's.
+ */
+const CSRF_COOKIE = '__Host-csrf';
+const SESSION_COOKIE = '__Host-sid';
+
+/** What a browser needs to sign in: the login page's form-token cookie and its form token. */
 interface LoginForm {
   cookie: string;
   csrfToken: string;
@@ -27,25 +34,42 @@ export async function signIn(baseUrl: string, email: string, password: string): 
   });
   await res.arrayBuffer();
   const elapsed = performance.now() - started;
-  if (res.status !== 303 || res.headers.get('location') !== '/') {
-    throw new Error(`Sign-in as ${email} answered ${res.status}, not 303 to /`);
+  if (
+    res.status !== 303 ||
+    res.headers.get('location') !== '/' ||
+    !cookieNamed(res, SESSION_COOKIE)
+  ) {
+    throw new Error(`Sign-in as ${email} answered ${res.status}, not 303 to / with a session`);
   }
   return elapsed;
 }
 
-/** GET /login with no cookie: a new session, and the token bound to it. */
+/**
+ * GET /login with no cookie, as a signed-out browser: the form token, and the cookie it is bound
+ * to (no session: that starts at sign-in).
+ */
 async function openLoginForm(baseUrl: string): Promise<LoginForm> {
   const res = await fetch(`${baseUrl}/login`, {
     headers: PROXY_HEADERS,
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const html = await res.text();
-  const cookie = res.headers.getSetCookie()[0]?.split(';')[0];
+  const cookie = cookieNamed(res, CSRF_COOKIE);
   const csrfToken = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
   if (res.status !== 200 || !cookie || !csrfToken) {
-    throw new Error(`GET /login answered ${res.status} without a session cookie and a form token`);
+    throw new Error(
+      `GET /login answered ${res.status} without a ${CSRF_COOKIE} cookie and a token`,
+    );
   }
   return { cookie, csrfToken };
+}
+
+/** `name=value` of the cookie `name` that the answer sets, as the browser sends it back. */
+function cookieNamed(res: Response, name: string): string | undefined {
+  return res.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .find((cookie) => cookie.startsWith(`${name}=`));
 }
 
 export interface Account {

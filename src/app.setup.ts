@@ -5,7 +5,7 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { NextFunction, Request, Response, urlencoded } from 'express';
+import { NextFunction, Request, RequestHandler, Response, urlencoded } from 'express';
 import type { Store } from 'express-session';
 import hbs = require('hbs');
 import { dirname, join } from 'node:path';
@@ -23,7 +23,7 @@ import type { MailOptions } from './infra/mail/mail.options';
 import { APP_LOGGER, AuditLog } from './observability/audit-log';
 import { createLogger, httpLogger } from './observability/logger';
 import { NestPinoLogger } from './observability/nest-logger';
-import { sessionLifetime, sessionMiddleware } from './sessions/session.middleware';
+import { onlyWithSession, sessionLifetime, sessionMiddleware } from './sessions/session.middleware';
 import { SESSION_STORE } from './sessions/sessions.module';
 
 const ROOT = join(__dirname, '..');
@@ -95,9 +95,16 @@ export function configureApp(
   alwaysSecureCookies(app, config.isProduction);
 
   const audit = app.get(AuditLog);
-  app.use(sessionMiddleware(app.get<Store>(SESSION_STORE), sessionSecrets));
-  app.use(sessionLifetime(config, audit));
-  app.use(passport.session());
+  // req.isAuthenticated() and req.logIn() on every request; the session and the signed-in user
+  // only where there is a session, or may be one (see onlyWithSession).
+  app.use(passport.initialize({ compat: false }));
+  app.use(
+    onlyWithSession(
+      sessionMiddleware(app.get<Store>(SESSION_STORE), sessionSecrets),
+      sessionLifetime(config, audit),
+      passport.session() as RequestHandler,
+    ),
+  );
   app.use(csrfProtection(new Csrf(sessionSecrets), audit));
 
   app.useGlobalPipes(formValidationPipe);

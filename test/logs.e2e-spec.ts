@@ -43,4 +43,33 @@ describe('Logs keep no secrets', () => {
       expect(logged).not.toContain(value);
     }
   });
+
+  it('logs each request once it is answered: method, path without the query string, status', async () => {
+    const before = sut.logs().length;
+    await sut.agent().get('/login?next=%2F').expect(200);
+    await sut.agent().get('/').expect(303);
+    await sut.agent().get('/no-such-page').expect(404);
+
+    const requests = sut
+      .logs()
+      .slice(before)
+      .filter((line) => line.msg === 'request completed');
+    expect(requests).toEqual([
+      expect.objectContaining({
+        req: expect.objectContaining({ method: 'GET', path: '/login' }),
+        res: { statusCode: 200 },
+      }),
+      expect.objectContaining({
+        req: expect.objectContaining({ method: 'GET', path: '/' }),
+        res: { statusCode: 303 },
+      }),
+      expect.objectContaining({
+        req: expect.objectContaining({ method: 'GET', path: '/no-such-page' }),
+        res: { statusCode: 404 },
+      }),
+    ]);
+    for (const { req } of requests) {
+      expect(Object.keys(req as object).sort()).toEqual(['id', 'method', 'path']);
+    }
+  });
 });

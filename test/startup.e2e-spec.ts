@@ -122,10 +122,23 @@ describe('Start-up', () => {
     expect(health?.status).toBe(200);
     const login = await fetch(`http://127.0.0.1:${port}/login`);
     expect(login.status).toBe(200);
+    // A form without its token: an audit event, written at once, before any exit.
+    const forged = await fetch(`http://127.0.0.1:${port}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=a%40example.com&password=x',
+    });
+    expect(forged.status).toBe(403);
+    for (let attempt = 0; attempt < 50 && !output().includes('"malicious_csrf"'); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(output()).toContain('"event":"malicious_csrf"');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output()).toContain(`Listening on http://localhost:${port}`);
+    // Request lines are written in batches; a clean stop writes the last one.
+    expect(output()).toMatch(/"method":"POST","path":"\/login"\}.*"statusCode":403/);
   }, 30_000);
 
   it.each([

@@ -4,7 +4,7 @@ import { AuditLog } from './audit-log';
 import { createLogger } from './logger';
 import { requestContext } from './request-context';
 
-/** The parts of a request the audit log reads: the client IP and pino-http's request id. */
+/** The parts of a request the audit log reads: the client IP and the request id. */
 const requestFactory = (overrides: Partial<Request> = {}): Request =>
   ({ ip: '203.0.113.7', id: 'c0ffee00-0000-4000-8000-000000000001', ...overrides }) as Request;
 

@@ -38,5 +38,7 @@ export class AuditLog {
       { audit: true, event, ...details, ip: req?.ip, requestId: req?.id },
       `security event ${event}`,
     );
+    // Written at once, not with the next batch of request lines.
+    this.logger.flush();
   }
 }

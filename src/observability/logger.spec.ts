@@ -1,3 +1,5 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger, REDACTED, redactSecrets } from './logger';
 
@@ -70,5 +72,36 @@ describe(createLogger.name, () => {
       expect(written).not.toContain(secret);
     }
     expect(lines[0]).toMatchObject({ msg: 'something happened', newPassword: REDACTED });
+  });
+});
+
+describe('a request or a response in a log line', () => {
+  const aRequest = () => {
+    const req = new IncomingMessage(new Socket());
+    req.method = 'GET';
+    req.url = '/login?token=query-secret-1';
+    req.headers = { cookie: '__Host-sid=cookie-secret-2' };
+    const res = new ServerResponse(req);
+    res.statusCode = 303;
+    return { req, res };
+  };
+
+  it('is written as the fields of the request log only, at the top or deeper', async () => {
+    const { sut, lines } = loggerFactory();
+    const { req, res } = aRequest();
+
+    sut.info({ req, res, context: { request: req, response: res } }, 'answered');
+    sut.child({ req }).info('from a child logger');
+    sut.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const written = JSON.stringify(lines);
+    expect(written).not.toContain('secret');
+    expect(lines[0]).toMatchObject({
+      req: { method: 'GET', path: '/login' },
+      res: { statusCode: 303 },
+      context: { request: { method: 'GET', path: '/login' }, response: { statusCode: 303 } },
+    });
+    expect(lines[1]).toMatchObject({ req: { method: 'GET', path: '/login' } });
   });
 });

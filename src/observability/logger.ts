@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import pino, { DestinationStream, Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { requestContext } from './request-context';
 
 /**
@@ -23,6 +22,25 @@ const isSecretName = (key: string) =>
 
 export const REDACTED = '[redacted]';
 
+/**
+ * How a request and a response appear in a log line, wherever they are: the few fields of the
+ * request log, never headers, cookies, query string or body. Anything else is left as it is.
+ */
+function httpMessageFields(value: unknown): unknown {
+  if (value instanceof IncomingMessage) {
+    const req = value as IncomingMessage & { id?: unknown; originalUrl?: string };
+    return {
+      id: req.id,
+      method: req.method,
+      path: (req.originalUrl ?? req.url ?? '').split('?')[0],
+    };
+  }
+  if (value instanceof ServerResponse) {
+    return { statusCode: value.statusCode };
+  }
+  return value;
+}
+
 /** A copy of `value` with every secret-looking field's value replaced, at any depth. */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') {
@@ -34,12 +52,25 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   if (value instanceof Error) {
     return value;
   }
+  if (value instanceof IncomingMessage || value instanceof ServerResponse) {
+    // Never walked: the whole Express app hangs off a request (walking it took a tenth of the
+    // CPU of a page view, and lost the status, a getter, on the way).
+    return httpMessageFields(value);
+  }
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     copy[key] = isSecretName(key) ? REDACTED : redactSecrets(item, depth + 1);
   }
   return copy;
 }
+
+/**
+ * Log lines to standard output are written in batches of this many bytes, not one write a line:
+ * a request line waits at most for the next few requests. Audit events, warnings and errors are
+ * written at once (`flush`), and whatever waits is written when the process exits, whether by
+ * `process.exit`, SIGTERM's clean stop or an uncaught exception (pino's exit handler).
+ */
+const LOG_BATCH_BYTES = 4096;
 
 /** The application's logger: one JSON object a line, UTC ISO times. */
 export function createLogger(destination?: DestinationStream): Logger {
@@ -48,6 +79,8 @@ export function createLogger(destination?: DestinationStream): Logger {
       level: 'info',
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
+      // For requests and responses given as bindings (child loggers), which skip `log` below.
+      serializers: { req: httpMessageFields, res: httpMessageFields },
       formatters: {
         level: (label) => ({ level: label }),
         // A last line of defence: secret-looking fields never reach a log, whatever a caller
@@ -55,33 +88,42 @@ export function createLogger(destination?: DestinationStream): Logger {
         log: (object) => redactSecrets(object) as Record<string, unknown>,
       },
     },
-    destination,
+    destination ?? pino.destination({ dest: 1, minLength: LOG_BATCH_BYTES, sync: false }),
   );
+}
+
+declare module 'http' {
+  interface IncomingMessage {
+    /** This request's id: in its log line, its audit events and `X-Request-Id`. */
+    id?: string;
+  }
 }
 
 /**
  * Logs each request once it is answered (method, path, status, time, IP; never the query string,
  * headers or cookies) under a request id, which also goes back in `X-Request-Id`. The request is
- * then available to the code that serves it through `requestContext`.
+ * then available to the code that serves it through `requestContext`. One line through the
+ * application's logger, with no child logger per request.
  */
 export function httpLogger(logger: Logger): RequestHandler {
-  const log = pinoHttp({
-    logger,
-    genReqId: (_req: IncomingMessage, res: ServerResponse) => {
-      const id = randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    customProps: (req) => ({ ip: (req as Request).ip }),
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({
-        id: req.id,
-        method: req.method,
-        path: req.url.split('?')[0],
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  });
-  return (req: Request, res: Response, next: NextFunction) =>
-    log(req, res, () => requestContext.run(req, next));
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = Date.now();
+    req.id = randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    let logged = false;
+    // On `finish`, or on `close` when the client went away first: once either way.
+    const answered = () => {
+      if (logged) {
+        return;
+      }
+      logged = true;
+      logger.info(
+        { req, ip: req.ip, res, responseTime: Date.now() - started },
+        res.statusCode >= 500 ? 'request errored' : 'request completed',
+      );
+    };
+    res.once('finish', answered);
+    res.once('close', answered);
+    requestContext.run(req, next);
+  };
 }

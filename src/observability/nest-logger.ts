@@ -1,7 +1,10 @@
 import { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
 
-/** Nest's own messages (start-up, errors) in the same JSON lines as everything else. */
+/**
+ * Nest's own messages (start-up, errors) in the same JSON lines as everything else; warnings and
+ * errors are written at once.
+ */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
@@ -11,10 +14,12 @@ export class NestPinoLogger implements LoggerService {
 
   error(message: unknown, stack?: string, context?: string): void {
     this.logger.error({ context, stack }, String(message));
+    this.logger.flush();
   }
 
   warn(message: unknown, context?: string): void {
     this.logger.warn({ context }, String(message));
+    this.logger.flush();
   }
 
   debug(message: unknown, context?: string): void {

@@ -103,3 +103,34 @@ export function sessionLifetime(config: AppConfig, audit: AuditLog): RequestHand
     });
   };
 }
+
+/**
+ * Runs `handlers` (the session, then what reads it) only for a request that has a session or
+ * may start one: one that sends a session cookie, and every POST (signing in starts the
+ * session). A signed-out visitor's GET or HEAD skips them: express-session would make an id, a
+ * cookie and a hash for a session it then never saves. Such a request has no `req.session`, and
+ * nothing that serves it reads one. A cookie that merely looks like the session's (`sid=` in
+ * `__Host-sid=`) only costs the lookup it would have had anyway.
+ */
+export function onlyWithSession(...handlers: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'POST' && !sendsSessionCookie(req)) {
+      next();
+      return;
+    }
+    let index = 0;
+    const step = (error?: unknown) => {
+      if (error || index === handlers.length) {
+        next(error);
+        return;
+      }
+      handlers[index++](req, res, step);
+    };
+    step();
+  };
+}
+
+function sendsSessionCookie(req: Request): boolean {
+  const name = secureCookies(req) ? SECURE_COOKIE : PLAIN_COOKIE;
+  return req.headers.cookie?.includes(`${name}=`) ?? false;
+}
