@@ -84,8 +84,9 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
       'server-error-500',
       'Something went wrong',
       async (page) => {
-        await page.goto('/login'); // a session cookie, which the app will fail to look up
-        await whileSessionsTableIsGone(sut.app, () => page.goto('/login'));
+        // Signed in: the next page looks the session up, and finds no table to look in.
+        await signIn(page);
+        await whileSessionsTableIsGone(sut.app, () => page.goto('/'));
       },
     ],
   ];
