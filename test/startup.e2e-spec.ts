@@ -4,6 +4,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The processes started by the current test; a test that fails or times out leaves none. */
+const started: ChildProcess[] = [];
+
 /** Runs src/main.ts as `npm start` runs dist/main.js, in a process of its own. */
 function startMain(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
   let output = '';
@@ -13,6 +16,7 @@ function startMain(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () =>
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  started.push(child);
   return { child, output: () => output };
 }
 
@@ -46,7 +50,14 @@ describe('Start-up', () => {
     dir = mkdtempSync(join(tmpdir(), 'nest-auth-start-'));
   });
 
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    for (const child of started.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('stops with one clear line per bad setting, and no stack trace', async () => {
     const { child, output } = startMain({
