@@ -74,7 +74,7 @@ describe('Start-up', () => {
       'Configuration error: BCRYPT_COST must be a whole number from 4 to 31',
     ]);
     expect(output()).not.toContain('too-short-secret');
-  }, 30_000);
+  }, 60_000);
 
   /** What production requires besides SESSION_SECRET; nothing is sent to this SMTP server. */
   const PRODUCTION = {
@@ -92,7 +92,7 @@ describe('Start-up', () => {
     expect(output().trim()).toBe(
       'Configuration error: SESSION_SECRET must be set in production (at least 32 random characters)',
     );
-  }, 30_000);
+  }, 60_000);
 
   it.each([
     ['APP_URL', 'the public https:// address of the app, such as https://auth.example.com'],
@@ -111,7 +111,7 @@ describe('Start-up', () => {
         `Configuration error: ${name} must be set in production: ${meaning}`,
       );
     },
-    30_000,
+    60_000,
   );
 
   it('applies the migrations to a new database, serves, and exits 0 on SIGTERM', async () => {
@@ -150,7 +150,7 @@ describe('Start-up', () => {
     expect(output()).toContain(`Listening on http://localhost:${port}`);
     // Request lines are written in batches; a clean stop writes the last one.
     expect(output()).toMatch(/"method":"POST","path":"\/login"\}.*"statusCode":403/);
-  }, 30_000);
+  }, 60_000);
 
   it.each([
     ['0.0.0.0', true],
