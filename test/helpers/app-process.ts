@@ -5,7 +5,8 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'main.js');
-const START_TIMEOUT_MS = 20_000;
+// Generous: on a busy shared machine a cold start can take many seconds.
+const START_TIMEOUT_MS = 45_000;
 const STOP_TIMEOUT_MS = 12_000;
 
 export interface AppProcess {

@@ -57,10 +57,11 @@ export function useBrowserSuite(defaults: BrowserContextOptions = {}): BrowserSu
     return newOne;
   };
 
+  // Starting the app and Chromium may take a while on a busy machine.
   beforeAll(async () => {
     app = await startAppProcess();
     browser = await launchChromium();
-  });
+  }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
