@@ -122,4 +122,13 @@ describe('Upgrading a database whose sessions do not know their user (SessionOwn
     }
     expect(await sut.countRows('sessions')).toBe(others.length + 1);
   });
+
+  it('lists the kept session among its user’s, and ending it ends the cookie', async () => {
+    const [session] = await sut.sessionsService.list(userId, signedIn);
+    expect(session).toMatchObject({ current: true, ip: null, userAgent: null });
+
+    await expect(sut.sessionsService.end(userId, session.handle)).resolves.toBe(true);
+
+    await sut.agent().get('/').set('Cookie', cookieFor(signedIn)).expect(303);
+  });
 });

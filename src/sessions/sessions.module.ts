@@ -7,6 +7,7 @@ import { REDIS_CLIENT, RedisClient } from '../infra/redis/redis.module';
 import { RedisSessionStore } from './redis-session.store';
 import { Session } from './session.entity';
 import { SESSION_STORE, UserSessionStoreBase } from './session-store';
+import { SessionsService } from './sessions.service';
 import { TypeormSessionStore } from './typeorm-session.store';
 
 export { SESSION_STORE } from './session-store';
@@ -29,7 +30,8 @@ export { SESSION_STORE } from './session-store';
           ? new RedisSessionStore(redis, config.sessionTimeouts.idleMs)
           : new TypeormSessionStore(sessions, config, audit),
     },
+    SessionsService,
   ],
-  exports: [SESSION_STORE],
+  exports: [SESSION_STORE, SessionsService],
 })
 export class SessionsModule {}

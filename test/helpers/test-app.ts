@@ -11,6 +11,7 @@ import type * as Config from '../../src/config/app-config';
 import type * as Mail from '../../src/infra/mail/mail.service';
 import type { MailOptions } from '../../src/infra/mail/mail.options';
 import type * as Housekeeping from '../../src/housekeeping/housekeeping.service';
+import type * as Sessions from '../../src/sessions/sessions.service';
 import type * as Users from '../../src/users/users.service';
 import { createTestDatabase, placeholders } from './test-database';
 
@@ -45,6 +46,8 @@ export interface TestApp {
   usersService: Users.UsersService;
   /** This app's MailService (from its own module registry: `app.get(MailService)` would miss). */
   mail: Mail.MailService;
+  /** This app's SessionsService, which no page calls yet. */
+  sessionsService: Sessions.SessionsService;
   /** This app's HousekeepingService, to run it now rather than on its timer. */
   housekeeping: Housekeeping.HousekeepingService;
   /** A client that keeps cookies, like one browser. */
@@ -91,6 +94,7 @@ export async function startTestApp(
     config: typeof Config;
     users: typeof Users;
     mail: typeof Mail;
+    sessions: typeof Sessions;
     housekeeping: typeof Housekeeping;
     typeorm: typeof import('typeorm');
   };
@@ -101,6 +105,7 @@ export async function startTestApp(
       config: require('../../src/config/app-config') as typeof Config,
       users: require('../../src/users/users.service') as typeof Users,
       mail: require('../../src/infra/mail/mail.service') as typeof Mail,
+      sessions: require('../../src/sessions/sessions.service') as typeof Sessions,
       housekeeping: require('../../src/housekeeping/housekeeping.service') as typeof Housekeeping,
       typeorm: require('typeorm') as typeof import('typeorm'),
     };
@@ -152,6 +157,7 @@ export async function startTestApp(
     dataSource,
     usersService: app.get(modules.users.UsersService),
     mail: app.get(modules.mail.MailService),
+    sessionsService: app.get(modules.sessions.SessionsService),
     housekeeping: app.get(modules.housekeeping.HousekeepingService),
     agent: () => request.agent(app.getHttpServer()),
     logs: () => logLines.map((line) => JSON.parse(line) as LogLine),

@@ -1,4 +1,6 @@
 import { Client as PgClient } from 'pg';
+import { createClient } from 'redis';
+import { RedisSessionStore } from '../../src/sessions/redis-session.store';
 import { AppProcess, startAppProcess } from '../helpers/app-process';
 import { createPostgresDatabase, TestDatabase } from '../helpers/test-database';
 import { Client } from './http-client';
@@ -93,6 +95,35 @@ describe('Two instances on one PostgreSQL and one Redis', () => {
     expect(onB.location).toBe('/login?next=%2F');
   });
 
+  it('files each session under its user in Redis; ending them there signs out on A and B', async () => {
+    const who = await register(a);
+    const [onA, onB] = [new Client(), new Client()];
+    expect((await logIn(onA, a, who.email, who.password)).status).toBe(303);
+    expect((await logIn(onB, b, who.email, who.password)).status).toBe(303);
+    const redis = createClient({ url: redisUrl });
+    await redis.connect();
+    try {
+      const store = new RedisSessionStore(redis, 60 * 60 * 1000);
+      const userId = await userIdOf(database.url, who.email);
+      const sessions = await store.listSessions(userId);
+      expect(sessions).toHaveLength(2);
+      expect(sessions[0]).toMatchObject({ ip: expect.stringContaining('127.0.0.1') });
+
+      expect(await store.endSessions(userId)).toBe(2);
+    } finally {
+      await redis.close();
+    }
+
+    for (const [client, app] of [
+      [onA, b],
+      [onB, a],
+    ] as const) {
+      const res = await client.get(`${app.url}/`);
+      expect(res.status).toBe(303);
+      expect(res.location).toBe('/login?next=%2F');
+    }
+  });
+
   it('the lockout counter reached through A holds on B', async () => {
     const who = await register(a);
     for (let i = 0; i < 3; i++) {
@@ -149,6 +180,19 @@ describe('Two instances on one PostgreSQL and one Redis', () => {
     expect(home.text).toContain(`Hello, ${who.username}!`);
   });
 });
+
+async function userIdOf(databaseUrl: string, email: string): Promise<number> {
+  const client = new PgClient({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: number }>('SELECT id FROM users WHERE email = $1', [
+      email,
+    ]);
+    return rows[0].id;
+  } finally {
+    await client.end();
+  }
+}
 
 async function countUsers(databaseUrl: string, email: string): Promise<number> {
   const client = new PgClient({ connectionString: databaseUrl });
