@@ -16,6 +16,7 @@ import { AppModule } from './app.module';
 import { Csrf, csrfProtection, derivedSecrets } from './web/csrf';
 import { alwaysSecureCookies } from './web/cookies';
 import { formValidationPipe } from './web/form-validation.pipe';
+import { limitServer } from './web/server-limits';
 import { noStore, securityHeaders } from './web/security-headers';
 import { AppConfig } from './config/app-config';
 import { resolveSessionSecrets } from './config/session-secret';
@@ -63,6 +64,7 @@ export function configureApp(
   config: AppConfig,
   sessionSecrets: string[],
 ): void {
+  limitServer(app.getHttpServer(), config.httpLimits, app.get<Logger>(APP_LOGGER));
   app.disable('x-powered-by');
   if (config.trustProxy !== undefined) {
     app.set('trust proxy', config.trustProxy);

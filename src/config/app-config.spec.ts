@@ -42,6 +42,12 @@ describe(loadConfig.name, () => {
         lockoutMs: 15 * MINUTE,
       },
       sessionTimeouts: { idleMs: 60 * MINUTE, absoluteMs: 24 * HOUR },
+      httpLimits: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 20_000,
+        keepAliveTimeoutMs: 5_000,
+        maxConnections: 500,
+      },
       appUrl: 'http://localhost:3000',
       mail: { from: 'Nest Auth <no-reply@localhost>' },
     });
@@ -102,6 +108,30 @@ describe(loadConfig.name, () => {
     expect(sut.sessionTimeouts).toEqual({ idleMs: 20 * MINUTE, absoluteMs: 8 * HOUR });
   });
 
+  it('reads the HTTP server limits, turning seconds into milliseconds', () => {
+    const sut = loadConfig({
+      HTTP_HEADERS_TIMEOUT_SECONDS: '5',
+      HTTP_REQUEST_TIMEOUT_SECONDS: '8',
+      HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '65',
+      HTTP_MAX_CONNECTIONS: '2000',
+    });
+
+    expect(sut.httpLimits).toEqual({
+      headersTimeoutMs: 5_000,
+      requestTimeoutMs: 8_000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 2000,
+    });
+  });
+
+  it('refuses a request timeout shorter than the headers timeout', () => {
+    expect(
+      problemsOf({ HTTP_HEADERS_TIMEOUT_SECONDS: '30', HTTP_REQUEST_TIMEOUT_SECONDS: '10' }),
+    ).toEqual([
+      'HTTP_REQUEST_TIMEOUT_SECONDS must be at least HTTP_HEADERS_TIMEOUT_SECONDS: the whole request includes its headers',
+    ]);
+  });
+
   it('treats empty limits and timeouts as unset', () => {
     const sut = loadConfig({
       THROTTLE_LOGIN_PER_MINUTE: '',
@@ -123,6 +153,8 @@ describe(loadConfig.name, () => {
     ['LOCKOUT_MINUTES', '1', '1440'],
     ['SESSION_IDLE_MINUTES', '1', '1440'],
     ['SESSION_ABSOLUTE_HOURS', '1', '720'],
+    ['HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', '1', '600'],
+    ['HTTP_MAX_CONNECTIONS', '1', '100000'],
   ])('accepts %s from %s to %s', (name, min, max) => {
     expect(() => loadConfig({ [name]: min })).not.toThrow();
     expect(() => loadConfig({ [name]: max })).not.toThrow();

@@ -29,6 +29,14 @@ export interface SessionTimeoutConfig {
   absoluteMs: number;
 }
 
+/** What one client may hold of the HTTP server: time to send a request, idle time, sockets. */
+export interface HttpLimitsConfig {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+}
+
 export interface MailConfig {
   /** The SMTP server (smtp:// or smtps://); unset means each mail is written to a file. */
   url?: string;
@@ -59,6 +67,7 @@ export class AppConfig {
   readonly trustProxy?: number | string;
   readonly limits!: RateLimitConfig;
   readonly sessionTimeouts!: SessionTimeoutConfig;
+  readonly httpLimits!: HttpLimitsConfig;
 
   constructor(values: Omit<AppConfig, 'isProduction'>) {
     Object.assign(this, values);
@@ -77,7 +86,8 @@ export class ConfigError extends Error {
   }
 }
 
-const MINUTE = 60 * 1000;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, string> = {};
@@ -101,6 +111,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const message = Object.values(error.constraints ?? {})[0] ?? 'is not valid';
     return `${error.property} ${message}`;
   });
+  if (parsed.HTTP_REQUEST_TIMEOUT_SECONDS < parsed.HTTP_HEADERS_TIMEOUT_SECONDS) {
+    problems.push(
+      'HTTP_REQUEST_TIMEOUT_SECONDS must be at least HTTP_HEADERS_TIMEOUT_SECONDS: the whole request includes its headers',
+    );
+  }
   if (parsed.NODE_ENV === 'production') {
     // Outside production these have working defaults; in production a default would send
     // links to localhost, or mails nobody receives.
@@ -142,6 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTimeouts: {
       idleMs: parsed.SESSION_IDLE_MINUTES * MINUTE,
       absoluteMs: parsed.SESSION_ABSOLUTE_HOURS * 60 * MINUTE,
+    },
+    httpLimits: {
+      headersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_SECONDS * SECOND,
+      requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_SECONDS * SECOND,
+      keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * SECOND,
+      maxConnections: parsed.HTTP_MAX_CONNECTIONS,
     },
   });
 }

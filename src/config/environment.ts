@@ -183,6 +183,22 @@ export class Environment {
 
   @WholeNumber(1, 720)
   SESSION_ABSOLUTE_HOURS = 24;
+
+  /** A client must send a request's headers within this time, or gets 408 and is closed. */
+  @WholeNumber(1, 300)
+  HTTP_HEADERS_TIMEOUT_SECONDS = 10;
+
+  /** ... and the whole request, body included (the forms are small), within this time. */
+  @WholeNumber(1, 600)
+  HTTP_REQUEST_TIMEOUT_SECONDS = 20;
+
+  /** An idle kept-alive connection is closed after this time. */
+  @WholeNumber(1, 600)
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS = 5;
+
+  /** Connections open at once; more are dropped (and logged) until some close. */
+  @WholeNumber(1, 100000)
+  HTTP_MAX_CONNECTIONS = 500;
 }
 
 export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
@@ -204,4 +220,8 @@ export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
   'LOCKOUT_MINUTES',
   'SESSION_IDLE_MINUTES',
   'SESSION_ABSOLUTE_HOURS',
+  'HTTP_HEADERS_TIMEOUT_SECONDS',
+  'HTTP_REQUEST_TIMEOUT_SECONDS',
+  'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS',
+  'HTTP_MAX_CONNECTIONS',
 ];
