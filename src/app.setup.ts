@@ -66,6 +66,9 @@ export function configureApp(
 ): void {
   limitServer(app.getHttpServer(), config.httpLimits, app.get<Logger>(APP_LOGGER));
   app.disable('x-powered-by');
+  // Pages are never cached (no-store), so an ETag (a hash of every page) would serve nothing;
+  // static files get theirs from the static file server.
+  app.set('etag', false);
   if (config.trustProxy !== undefined) {
     app.set('trust proxy', config.trustProxy);
   }

@@ -37,6 +37,9 @@ describe('Security headers', () => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['referrer-policy']).toBe('same-origin');
       expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(res.headers['x-permitted-cross-domain-policies']).toBe('none');
       expect(res.headers['x-powered-by']).toBeUndefined();
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
       // HSTS only in production: over plain HTTP in development it would do harm.
@@ -51,6 +54,14 @@ describe('Security headers', () => {
       expect(res.headers['cache-control']).toBe('no-store');
     },
   );
+
+  it('pages carry no ETag (never cached, so never revalidated); static files do', async () => {
+    const page = await request(sut.app.getHttpServer()).get('/login').expect(200);
+    const file = await request(sut.app.getHttpServer()).get('/static/app.css').expect(200);
+
+    expect(page.headers.etag).toBeUndefined();
+    expect(file.headers.etag).toMatch(/^W\/"/);
+  });
 
   it("Bootstrap's CSS is served by the app itself", async () => {
     const res = await request(sut.app.getHttpServer())
