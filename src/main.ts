@@ -1,14 +1,21 @@
 import { Logger } from '@nestjs/common';
+import cluster from 'node:cluster';
 import { createApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { trustProxyWarning } from './config/trust-proxy-warning';
+import { createLogger } from './observability/logger';
+import { runPrimary } from './workers';
 
 /** How long requests in flight may take to finish after SIGTERM before the process gives up. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 async function bootstrap(): Promise<void> {
-  const logger = new Logger('Bootstrap');
   const config = loadConfig();
+  if (config.workers > 1 && cluster.isPrimary) {
+    runPrimary(config.workers, createLogger());
+    return;
+  }
+  const logger = new Logger('Bootstrap');
   const app = await createApp(config);
   const warning = trustProxyWarning(config);
   if (warning) {
@@ -17,8 +24,14 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   logger.log(`Listening on http://localhost:${config.port}`);
 
-  const shutdown = async (signal: string) => {
-    logger.log(`${signal} received: finishing the requests in flight`);
+  let stopping = false;
+  const shutdown = async (reason: string) => {
+    // Once, though a terminal's Ctrl-C reaches a worker both directly and through the primary.
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logger.log(`${reason}: finishing the requests in flight`);
     setTimeout(() => {
       logger.error(`Requests still running after ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting anyway`);
       process.exit(1);
@@ -31,8 +44,10 @@ async function bootstrap(): Promise<void> {
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void shutdown(signal));
+    process.on(signal, () => void shutdown(`${signal} received`));
   }
+  // A worker whose primary is gone gets no more connections.
+  process.once('disconnect', () => void shutdown('The primary process stopped'));
 }
 
 bootstrap().catch((error: unknown) => {

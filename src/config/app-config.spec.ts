@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { AppConfig, ConfigError, loadConfig } from './app-config';
 
@@ -31,6 +32,7 @@ describe(loadConfig.name, () => {
     expect(sut).toMatchObject({
       nodeEnv: 'development',
       port: 3000,
+      workers: 1,
       host: '0.0.0.0',
       database: { type: 'sqlite', path: resolve('data/app.db') },
       bcryptCost: 12,
@@ -130,6 +132,15 @@ describe(loadConfig.name, () => {
     ).toEqual([
       'HTTP_REQUEST_TIMEOUT_SECONDS must be at least HTTP_HEADERS_TIMEOUT_SECONDS: the whole request includes its headers',
     ]);
+  });
+
+  it('runs one worker per core in production, one elsewhere, unless WORKERS says', () => {
+    const production = { ...PRODUCTION, SESSION_SECRET: SECRET };
+
+    expect(loadConfig(production).workers).toBe(availableParallelism());
+    expect(loadConfig({ ...production, WORKERS: '3' }).workers).toBe(3);
+    expect(loadConfig({ WORKERS: '2' }).workers).toBe(2);
+    expect(problemsOf({ WORKERS: '0' })).toEqual(['WORKERS must be a whole number from 1 to 64']);
   });
 
   it('treats empty limits and timeouts as unset', () => {

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ENVIRONMENT_VARIABLES, Environment, NodeEnv } from './environment';
 
@@ -48,6 +49,8 @@ export interface MailConfig {
 export class AppConfig {
   readonly nodeEnv!: NodeEnv;
   readonly port!: number;
+  /** How many processes serve the port: 1 runs the app in this process. */
+  readonly workers!: number;
   readonly host!: string;
   readonly database!: DatabaseConfig;
   /** Where sessions and rate-limit counters go when set; otherwise the database. */
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return new AppConfig({
     nodeEnv: parsed.NODE_ENV,
     port: parsed.PORT,
+    workers: parsed.WORKERS ?? (parsed.NODE_ENV === 'production' ? availableParallelism() : 1),
     host: parsed.HOST,
     database,
     redisUrl: parsed.REDIS_URL,

@@ -98,6 +98,11 @@ export class Environment {
   @WholeNumber(1, 65535)
   PORT = 3000;
 
+  /** Processes serving the port (node:cluster); unset means 1, or one per core in production. */
+  @IsOptional()
+  @WholeNumber(1, 64)
+  WORKERS?: number;
+
   @Matches(/^[0-9A-Za-z.:-]+$/, { message: 'must be a host name or an IP address' })
   HOST = '0.0.0.0';
 
@@ -204,6 +209,7 @@ export class Environment {
 export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
   'NODE_ENV',
   'PORT',
+  'WORKERS',
   'HOST',
   'DATABASE_URL',
   'REDIS_URL',

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -65,19 +66,22 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
 }
 
 /**
- * Log lines to standard output are written in batches of this many bytes, not one write a line:
- * a request line waits at most for the next few requests. Audit events, warnings and errors are
+ * Log lines to standard output are written in batches, not one write a line: a request line
+ * waits for the next few requests, or a second at most. Audit events, warnings and errors are
  * written at once (`flush`), and whatever waits is written when the process exits, whether by
  * `process.exit`, SIGTERM's clean stop or an uncaught exception (pino's exit handler).
+ *
+ * No write is larger than a pipe writes whole (PIPE_BUF, 4096 bytes on Linux) and none splits a
+ * line, so the workers of a cluster, which share standard output, never interleave two lines.
  */
-const LOG_BATCH_BYTES = 4096;
+const LOG_BATCH = { minLength: 2048, maxWrite: 4096, periodicFlush: 1000 };
 
-/** The application's logger: one JSON object a line, UTC ISO times. */
+/** The application's logger: one JSON object a line, UTC ISO times; a worker's lines say which. */
 export function createLogger(destination?: DestinationStream): Logger {
   return pino(
     {
       level: 'info',
-      base: undefined,
+      base: cluster.isWorker ? { worker: cluster.worker?.id } : undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       // For requests and responses given as bindings (child loggers), which skip `log` below.
       serializers: { req: httpMessageFields, res: httpMessageFields },
@@ -88,7 +92,7 @@ export function createLogger(destination?: DestinationStream): Logger {
         log: (object) => redactSecrets(object) as Record<string, unknown>,
       },
     },
-    destination ?? pino.destination({ dest: 1, minLength: LOG_BATCH_BYTES, sync: false }),
+    destination ?? pino.destination({ dest: 1, sync: false, ...LOG_BATCH }),
   );
 }
 
