@@ -64,7 +64,14 @@ export function configureApp(
   config: AppConfig,
   sessionSecrets: string[],
 ): void {
-  limitServer(app.getHttpServer(), config.httpLimits, app.get<Logger>(APP_LOGGER));
+  const logger = app.get<Logger>(APP_LOGGER);
+  // The warning is written at once, as warnings are, not with the next batch of request lines.
+  limitServer(app.getHttpServer(), config.httpLimits, {
+    warn: (message) => {
+      logger.warn(message);
+      logger.flush();
+    },
+  });
   app.disable('x-powered-by');
   // Pages are never cached (no-store), so an ETag (a hash of every page) would serve nothing;
   // static files get theirs from the static file server.
@@ -72,7 +79,7 @@ export function configureApp(
   if (config.trustProxy !== undefined) {
     app.set('trust proxy', config.trustProxy);
   }
-  app.use(httpLogger(app.get<Logger>(APP_LOGGER)));
+  app.use(httpLogger(logger));
   app.use(securityHeaders(config));
   app.use(allowOnlyFormMethods);
   app.use(requirePathTarget);

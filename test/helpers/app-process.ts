@@ -16,6 +16,11 @@ export interface AppProcess {
   output(): string;
   /** SIGTERM, as a process manager would; resolves to the exit code (SIGKILL after 12 s: null). */
   stop(): Promise<number | null>;
+  /**
+   * Sends `signal` now (SIGKILL: a crash, no code of the app runs after it) and resolves once the
+   * process has exited, to the signal that ended it (null when it exited by itself).
+   */
+  kill(signal: NodeJS.Signals): Promise<NodeJS.Signals | null>;
 }
 
 /**
@@ -60,7 +65,8 @@ export async function startAppProcess(env: NodeJS.ProcessEnv): Promise<AppProces
       cause: error,
     });
   }
-  return { url, output: () => output.join(''), stop };
+  const kill = (signal: NodeJS.Signals) => signalAndWait(child, signal);
+  return { url, output: () => output.join(''), stop, kill };
 }
 
 /** A port nobody listens on right now. */
@@ -91,6 +97,19 @@ async function waitUntilHealthy(url: string, child: ChildProcess): Promise<void>
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`The app did not answer ${url}/healthz within ${START_TIMEOUT_MS / 1000} s`);
+}
+
+function signalAndWait(
+  child: ChildProcess,
+  signal: NodeJS.Signals,
+): Promise<NodeJS.Signals | null> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve(child.signalCode);
+  }
+  return new Promise((resolve) => {
+    child.once('exit', (_code, endedBy) => resolve(endedBy));
+    child.kill(signal);
+  });
 }
 
 function terminate(child: ChildProcess): Promise<number | null> {
