@@ -65,13 +65,7 @@ export function configureApp(
   sessionSecrets: string[],
 ): void {
   const logger = app.get<Logger>(APP_LOGGER);
-  // The warning is written at once, as warnings are, not with the next batch of request lines.
-  limitServer(app.getHttpServer(), config.httpLimits, {
-    warn: (message) => {
-      logger.warn(message);
-      logger.flush();
-    },
-  });
+  limitServer(app.getHttpServer(), config.httpLimits, logger);
   app.disable('x-powered-by');
   // Pages are never cached (no-store), so an ETag (a hash of every page) would serve nothing;
   // static files get theirs from the static file server.

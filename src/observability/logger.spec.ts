@@ -73,6 +73,22 @@ describe(createLogger.name, () => {
     }
     expect(lines[0]).toMatchObject({ msg: 'something happened', newPassword: REDACTED });
   });
+
+  it('flushes a warning or an error at once, from any child logger; not an info line', () => {
+    const destination = { write: jest.fn(), flush: jest.fn() };
+    const sut = createLogger(destination);
+    const child = sut.child({ component: 'mail' });
+
+    sut.info('a request');
+    child.info('a mail queued');
+    expect(destination.flush).not.toHaveBeenCalled();
+
+    child.warn('a mail failed; retrying');
+    expect(destination.flush).toHaveBeenCalledTimes(1);
+    sut.error('a failure');
+    expect(destination.flush).toHaveBeenCalledTimes(2);
+    expect(destination.write).toHaveBeenCalledTimes(4);
+  });
 });
 
 describe('a request or a response in a log line', () => {

@@ -74,6 +74,8 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
  * No write is larger than a pipe writes whole (PIPE_BUF, 4096 bytes on Linux) and none splits a
  * line, so the workers of a cluster, which share standard output, never interleave two lines.
  */
+const WARN = 40;
+
 const LOG_BATCH = { minLength: 2048, maxWrite: 4096, periodicFlush: 1000 };
 
 /** The application's logger: one JSON object a line, UTC ISO times; a worker's lines say which. */
@@ -83,6 +85,15 @@ export function createLogger(destination?: DestinationStream): Logger {
       level: 'info',
       base: cluster.isWorker ? { worker: cluster.worker?.id } : undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
+      hooks: {
+        // Warnings and errors are written at once, wherever they are logged from.
+        logMethod(args, write, level) {
+          write.apply(this, args);
+          if (level >= WARN) {
+            this.flush();
+          }
+        },
+      },
       // For requests and responses given as bindings (child loggers), which skip `log` below.
       serializers: { req: httpMessageFields, res: httpMessageFields },
       formatters: {

@@ -1,10 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
 
-/**
- * Nest's own messages (start-up, errors) in the same JSON lines as everything else; warnings and
- * errors are written at once.
- */
+/** Nest's own messages (start-up, errors) in the same JSON lines as everything else. */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
@@ -14,12 +11,10 @@ export class NestPinoLogger implements LoggerService {
 
   error(message: unknown, stack?: string, context?: string): void {
     this.logger.error({ context, stack }, String(message));
-    this.logger.flush();
   }
 
   warn(message: unknown, context?: string): void {
     this.logger.warn({ context }, String(message));
-    this.logger.flush();
   }
 
   debug(message: unknown, context?: string): void {
