@@ -76,8 +76,10 @@ async function main(): Promise<void> {
       { NODE_ENV: 'production' },
       '/',
     );
-    const appEnv = (database: BenchDatabase) => ({
+    const appEnv = (database: BenchDatabase, workers = 1) => ({
       NODE_ENV: 'production',
+      // Production runs one worker per core by default; every figure but one is of one worker.
+      WORKERS: String(workers),
       ...database.env,
       SESSION_SECRET: secret,
       BCRYPT_COST: String(bcryptCost),
@@ -105,6 +107,12 @@ async function main(): Promise<void> {
       '/healthz',
     );
     const rssAtStart = app.rssBytes();
+    const appTwoWorkers = await start(
+      'app (2 workers)',
+      [join(ROOT, 'dist', 'main.js')],
+      appEnv(small.database, 2),
+      '/healthz',
+    );
 
     const hello = () => load({ url: baseline.url, duration: ROUND_SECONDS });
     const loginPage = () => load({ url: `${app.url}/login`, duration: ROUND_SECONDS });
@@ -115,6 +123,7 @@ async function main(): Promise<void> {
         load({ url: `${server.url}/`, duration: ROUND_SECONDS, requests: [rotating(cookies)] });
     };
     const homeSmall = home(app, small.accounts);
+    const homeTwoWorkers = home(appTwoWorkers, small.accounts);
     const homeLarge = home(appLarge, large.accounts);
     const signIns = (server: Server, accounts: SeededAccount[]) => async () =>
       median(await sequentialSignIns(server.url, accounts, SIGN_INS_PER_ROUND));
@@ -136,15 +145,20 @@ async function main(): Promise<void> {
     await load({ url: `${app.url}/login`, duration: 1 });
     await homeSmall();
     await homeLarge();
+    // Long enough for the second worker, which starts once the first listens.
+    await homeTwoWorkers();
+    await homeTwoWorkers();
     await signIns(app, small.accounts)();
     await signIns(appLarge, large.accounts)();
 
-    step('Signed-in GET /: the baseline, then each database, in each round');
+    step('Signed-in GET /: the baseline, then each database, then 2 workers, in each round');
     const homeRounds = await inRounds(ROUNDS, {
       baseline: hello,
       small: homeSmall,
       large: homeLarge,
+      twoWorkers: homeTwoWorkers,
     });
+    await appTwoWorkers.stop();
     step('Sign-in latency, one at a time, on each database in each round');
     const signInRounds = await inRounds(SIGN_IN_ROUNDS, {
       small: signIns(app, small.accounts),
@@ -236,6 +250,10 @@ async function main(): Promise<void> {
       signedInHome: {
         result: medianResult(homeRounds.small),
         ratio: medianRatio(homeRounds.small, homeRounds.baseline, reqPerSec),
+      },
+      twoWorkers: {
+        result: medianResult(homeRounds.twoWorkers),
+        ratio: medianRatio(homeRounds.twoWorkers, homeRounds.small, reqPerSec),
       },
       signIns: {
         perSecond: median(signInFloodRounds.flood.map((result) => result.perSecond)),
