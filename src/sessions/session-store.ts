@@ -30,6 +30,24 @@ export interface UserSessionStore {
   endSessions(userId: number, keepSid?: string): Promise<number>;
 }
 
+/** The signed-in user as a store may load it with the session: what pages show of a user. */
+export interface SessionUser {
+  id: number;
+  username: string;
+  email: string;
+}
+
+/** Per request (weakly: forgotten with it), the user its store loaded with its session. */
+const usersLoadedWithSession = new WeakMap<Request, SessionUser>();
+
+/**
+ * The user that the session store loaded together with this request's session, in the same
+ * query (the database store does; Redis does not), so that Passport need not look it up again.
+ */
+export function userLoadedWithSession(req: Request | undefined): SessionUser | undefined {
+  return req && usersLoadedWithSession.get(req);
+}
+
 /** An unchanged session's expiry is pushed back at most this often, so a page view is not a write. */
 const TOUCH_INTERVAL_MS = 60 * 1000;
 
@@ -46,6 +64,7 @@ export abstract class UserSessionStoreBase extends Store implements UserSessionS
   protected readonly touchIntervalMs: number;
   /** Weak: forgotten with the request, nothing stays per session. */
   private readonly knownExpiry = new WeakMap<object, number>();
+  private readonly loadedUsers = new WeakMap<object, SessionUser>();
 
   protected constructor(idleMs: number) {
     super();
@@ -66,7 +85,16 @@ export abstract class UserSessionStoreBase extends Store implements UserSessionS
     if (expiresAt !== undefined) {
       this.knownExpiry.set(session, expiresAt);
     }
+    const user = this.loadedUsers.get(data);
+    if (user) {
+      usersLoadedWithSession.set(req, user);
+    }
     return session;
+  }
+
+  /** Keeps the user that `get` loaded with this session, for the request it is loaded for. */
+  protected rememberUser(session: SessionData, user: SessionUser): void {
+    this.loadedUsers.set(session, user);
   }
 
   /** Remembers the expiry of a session that `get` returned or `set` wrote. */

@@ -13,6 +13,8 @@ import { AuditLog } from '../observability/audit-log';
 import { newHandle, SessionDevice } from './session-device';
 import { Session } from './session.entity';
 import { TypeormSessionStore } from './typeorm-session.store';
+import { userLoadedWithSession } from './session-store';
+import { User } from '../users/user.entity';
 
 const MINUTE = 60 * 1000;
 
@@ -48,7 +50,7 @@ describe(TypeormSessionStore.name, () => {
       SESSION_IDLE_MINUTES: '60',
     });
     idleMs = config.sessionTimeouts.idleMs;
-    dataSource = new DataSource(dataSourceOptions(config, [Session]));
+    dataSource = new DataSource(dataSourceOptions(config, [Session, User]));
     await dataSource.initialize();
     await dataSource.runMigrations();
     rows = dataSource.getRepository(Session);
@@ -67,6 +69,32 @@ describe(TypeormSessionStore.name, () => {
   afterAll(async () => {
     await dataSource.destroy();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("loads the session's user in the same query, for that request only", async () => {
+    const { id: userId } = await dataSource.getRepository(User).save({
+      username: 'Loaded',
+      usernameKey: 'loaded',
+      email: 'loaded@example.com',
+      passwordHash: 'not-a-hash',
+    });
+    const withUser = newSid();
+    const withoutUser = newSid();
+    await set(withUser, sessionFactory({ passport: { user: userId } }));
+    await set(withoutUser, sessionFactory({ passport: {} }));
+    const req = { sessionID: withUser } as Request;
+    const other = { sessionID: withoutUser } as Request;
+
+    sut.createSession(req, (await get(withUser)) as SessionData);
+    sut.createSession(other, (await get(withoutUser)) as SessionData);
+
+    expect(userLoadedWithSession(req)).toEqual({
+      id: userId,
+      username: 'Loaded',
+      email: 'loaded@example.com',
+    });
+    expect(userLoadedWithSession(other)).toBeUndefined();
+    expect(userLoadedWithSession({} as Request)).toBeUndefined();
   });
 
   it('gives back the session it stored, expiring an idle period from now', async () => {

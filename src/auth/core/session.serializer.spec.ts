@@ -1,3 +1,4 @@
+import * as sessionStore from '../../sessions/session-store';
 import { UsersService } from '../../users/users.service';
 import { SessionSerializer } from './session.serializer';
 import { userFactory } from '../../../test/factories/user.factory';
@@ -45,6 +46,25 @@ describe(SessionSerializer.name, () => {
       null,
       { id: 7, username: 'Alice', email: 'alice@example.com' },
     ]);
+  });
+
+  it('takes the user the session store loaded with the session, without a query', async () => {
+    const loaded = { id: 7, username: 'Alice', email: 'alice@example.com' };
+    const spy = jest.spyOn(sessionStore, 'userLoadedWithSession').mockReturnValue(loaded);
+    try {
+      await expect(deserialize(7)).resolves.toEqual([null, loaded]);
+      expect(users.findById).not.toHaveBeenCalled();
+
+      // Loaded for another id (it cannot be, but if it were): looked up by the session's id.
+      users.findById.mockResolvedValue(userFactory({ id: 9 }));
+      await expect(deserialize(9)).resolves.toEqual([
+        null,
+        { id: 9, username: 'Alice', email: 'alice@example.com' },
+      ]);
+      expect(users.findById).toHaveBeenCalledWith(9);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('passes a database failure on', async () => {

@@ -1,10 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { PassportSerializer } from '@nestjs/passport';
+import { currentRequest } from '../../observability/request-context';
+import { userLoadedWithSession } from '../../sessions/session-store';
 import { UsersService } from '../../users/users.service';
 
 type Done<T> = (error: unknown, value?: T) => void;
 
-/** Keeps only the user id in the session, and loads the user again on every request. */
+/**
+ * Keeps only the user id in the session, and loads the user again on every request: from the
+ * session store's own query when it loaded the user with the session (the database store), else
+ * by id.
+ */
 @Injectable()
 export class SessionSerializer extends PassportSerializer {
   constructor(private readonly users: UsersService) {
@@ -19,6 +25,11 @@ export class SessionSerializer extends PassportSerializer {
   deserializeUser(id: unknown, done: Done<Express.User | false>): void {
     if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
       done(null, false);
+      return;
+    }
+    const loaded = userLoadedWithSession(currentRequest());
+    if (loaded?.id === id) {
+      done(null, { id: loaded.id, username: loaded.username, email: loaded.email });
       return;
     }
     this.users
