@@ -67,6 +67,7 @@ describe(TypeormSessionStore.name, () => {
   });
 
   afterAll(async () => {
+    await sut.onModuleDestroy();
     await dataSource.destroy();
     rmSync(dir, { recursive: true, force: true });
   });

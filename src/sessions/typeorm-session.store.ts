@@ -1,24 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SessionData } from 'express-session';
 import { FindOptionsWhere, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AuditLog } from '../observability/audit-log';
-import { User } from '../users/user.entity';
 import { deviceIn, newHandle, ownerOf } from './session-device';
 import { Session } from './session.entity';
+import { SessionLookup, sessionLookup } from './session-lookup';
 import { StoredSession, UserSessionStoreBase } from './session-store';
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
-
-/** A session row with its user's columns (null without a user); PostgreSQL's bigints as text. */
-interface SessionWithUserRow {
-  data: string;
-  expiresAt: number | string;
-  userId: number | string | null;
-  username: string | null;
-  email: string | null;
-}
 
 /**
  * express-session's store on the app's own database, through the `sessions` table. It enforces
@@ -28,8 +19,9 @@ interface SessionWithUserRow {
  * sessions.
  */
 @Injectable()
-export class TypeormSessionStore extends UserSessionStoreBase {
+export class TypeormSessionStore extends UserSessionStoreBase implements OnModuleDestroy {
   private readonly logger = new Logger(TypeormSessionStore.name);
+  private readonly lookup: SessionLookup;
 
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
@@ -37,21 +29,18 @@ export class TypeormSessionStore extends UserSessionStoreBase {
     private readonly audit: AuditLog,
   ) {
     super(config.sessionTimeouts.idleMs);
+    this.lookup = sessionLookup(sessions.manager.connection);
+  }
+
+  /** Before the database closes. */
+  async onModuleDestroy(): Promise<void> {
+    await this.lookup.close();
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
     this.settle(callback, async () => {
       // The session and its user in one query: a signed-in page needs no second round trip.
-      const row = await this.sessions
-        .createQueryBuilder('s')
-        .leftJoin(User, 'u', 'u.id = s.user_id')
-        .select('s.data', 'data')
-        .addSelect('s.expires_at', 'expiresAt')
-        .addSelect('u.id', 'userId')
-        .addSelect('u.username', 'username')
-        .addSelect('u.email', 'email')
-        .where('s.id = :sid', { sid })
-        .getRawOne<SessionWithUserRow>();
+      const row = await this.lookup.find(sid);
       if (!row) {
         return null;
       }
