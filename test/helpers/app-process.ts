@@ -14,6 +14,8 @@ export interface AppProcess {
   url: string;
   /** Everything it has printed so far. */
   output(): string;
+  /** Whether the process is still running (it has neither exited nor been killed). */
+  running(): boolean;
   /** SIGTERM, as a process manager would; resolves to the exit code (SIGKILL after 12 s: null). */
   stop(): Promise<number | null>;
 }
@@ -60,7 +62,12 @@ export async function startAppProcess(env: NodeJS.ProcessEnv): Promise<AppProces
       cause: error,
     });
   }
-  return { url, output: () => output.join(''), stop };
+  return {
+    url,
+    output: () => output.join(''),
+    running: () => child.exitCode === null && child.signalCode === null,
+    stop,
+  };
 }
 
 /** A port nobody listens on right now. */
