@@ -88,6 +88,9 @@ async function waitUntilHealthy(url: string, child: ChildProcess): Promise<void>
     if (child.exitCode !== null) {
       throw new Error(`The app exited with code ${child.exitCode} while starting`);
     }
+    if (child.signalCode !== null) {
+      throw new Error(`The app was killed by ${child.signalCode} while starting`);
+    }
     const status = await fetch(`${url}/healthz`).then(
       (res) => res.status,
       () => undefined,
