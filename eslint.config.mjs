@@ -52,8 +52,8 @@ export default tseslint.config(
     },
   },
   {
-    // The bench is a command-line tool: it reports on standard output.
-    files: ['bench/**/*.ts'],
+    // The bench and the fuzzer are command-line tools: they report on standard output.
+    files: ['bench/**/*.ts', 'fuzz/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   prettier,

@@ -14,7 +14,7 @@ import passport from 'passport';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
 import { Csrf, csrfProtection, derivedSecrets } from './web/csrf';
-import { alwaysSecureCookies } from './web/cookies';
+import { alwaysSecureCookies, textCookiesOnly } from './web/cookies';
 import { formValidationPipe } from './web/form-validation.pipe';
 import { limitServer } from './web/server-limits';
 import { noStore, securityHeaders } from './web/security-headers';
@@ -98,6 +98,7 @@ export function configureApp(
 
   // Signed cookies (the flash messages) get a key of their own, derived from SESSION_SECRET.
   app.use(cookieParser(derivedSecrets(sessionSecrets, 'cookies')));
+  app.use(textCookiesOnly);
   alwaysSecureCookies(app, config.isProduction);
 
   const audit = app.get(AuditLog);

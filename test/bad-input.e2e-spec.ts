@@ -153,6 +153,56 @@ describe('Bad input', () => {
     expect(res.text ?? '').not.toContain('"name"');
   });
 
+  // cookie-parser reads a cookie whose value starts with `j:` as JSON; csrf-csrf and
+  // express-session (which reads req.cookies too) expect text, and failed with a TypeError.
+  describe('cookies that read as JSON (j:...)', () => {
+    const errorLines = (before: number) =>
+      sut
+        .logs()
+        .slice(before)
+        .filter((line) => line.level === 'error' || line.level === 'fatal');
+
+    it.each([
+      ['GET', '/login', 'csrf=j:{}', 200],
+      ['GET', '/register', 'csrf=j:1', 200],
+      ['GET', '/no-such-page', 'sid=j:[1,2]; csrf=j:[1,2]', 404],
+      ['GET', '/logout', 'sid=j:[1,2]', 200],
+      ['GET', '/', 'sid=j:{}', 303],
+      ['POST', '/login', 'sid=j:{}', 403],
+      ['POST', '/logout', 'sid=j:[1]; csrf=j:{}', 403],
+    ])(
+      '%s %s with the cookie %s answers %i and logs no error',
+      async (method, path, cookie, status) => {
+        const before = sut.logs().length;
+        const res = await request(sut.app.getHttpServer())
+          [method.toLowerCase() as 'get'](path)
+          .set('Cookie', cookie)
+          .type('form')
+          .send(method === 'POST' ? 'email=a%40b.c&password=x' : undefined);
+
+        expect(res.status).toBe(status);
+        expect(errorLines(before)).toEqual([]);
+      },
+    );
+
+    it('a page still gets a working form token', async () => {
+      const agent = sut.agent();
+      const page = await agent.get('/login').set('Cookie', 'csrf=j:{"a":1}').expect(200);
+      const token = csrfTokenIn(page.text);
+      const csrfCookie = ([] as string[])
+        .concat(page.headers['set-cookie'] ?? [])
+        .find((cookie) => cookie.startsWith('csrf='));
+      expect(csrfCookie).toBeDefined();
+
+      const res = await request(sut.app.getHttpServer())
+        .post('/login')
+        .set('Cookie', (csrfCookie as string).split(';')[0])
+        .type('form')
+        .send({ _csrf: token, email: 'nobody@example.com', password: 'wrong-password' });
+      expect(res.status).toBe(401);
+    });
+  });
+
   describe('request targets that are not a path', () => {
     let port: number;
 

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 
 const SETTING = 'secure cookies';
 
@@ -11,4 +11,21 @@ export function alwaysSecureCookies(app: NestExpressApplication, always: boolean
 /** Whether this answer's cookies must be `Secure`: in production, or over HTTPS. */
 export function secureCookies(req: Request): boolean {
   return req.secure || req.app.get(SETTING) === true;
+}
+
+/**
+ * cookie-parser reads a cookie whose value starts with `j:` as JSON (an object, a number...),
+ * but whatever reads `req.cookies` here (csrf-csrf, express-session, the flash messages) expects
+ * text, and the app never sets such a cookie: one is dropped, as if it had not been sent. A
+ * signed cookie with a bad signature (`false` in `req.signedCookies`) is left as it is.
+ */
+export function textCookiesOnly(req: Request, _res: Response, next: NextFunction): void {
+  for (const jar of [req.cookies, req.signedCookies] as (Record<string, unknown> | undefined)[]) {
+    for (const [name, value] of Object.entries(jar ?? {})) {
+      if (typeof value !== 'string' && value !== false) {
+        delete jar?.[name];
+      }
+    }
+  }
+  next();
 }

@@ -84,15 +84,28 @@ export class ErrorPageFilter implements ExceptionFilter {
     view: string,
     data: { title: string } & Record<string, unknown>,
   ): void {
-    const locals = { ...pageLocals(req, res, data), ...data };
+    let locals: object;
+    try {
+      locals = { ...pageLocals(req, res, data), ...data };
+    } catch (error) {
+      // Never thrown on: Express's own final handler would write the stack trace to the client
+      // outside production.
+      this.plainFailure(res, `Could not prepare the ${view} page`, error);
+      return;
+    }
     res.status(status).render(view, locals, (error, html) => {
       if (error) {
-        this.logger.error(`Could not render the ${view} page`, error.stack);
-        res.status(500).type('text/plain').send('Something went wrong. Please try again.');
+        this.plainFailure(res, `Could not render the ${view} page`, error);
         return;
       }
       res.send(html);
     });
+  }
+
+  /** The last resort when even the error page fails: a plain 500, with the cause in the log. */
+  private plainFailure(res: Response, message: string, error: unknown): void {
+    this.logger.error(message, (error as Error | undefined)?.stack);
+    res.status(500).type('text/plain').send('Something went wrong. Please try again.');
   }
 }
 

@@ -14,6 +14,8 @@ export interface AppProcess {
   url: string;
   /** Everything it has printed so far. */
   output(): string;
+  /** Whether the process is still running (it has neither exited nor been killed). */
+  running(): boolean;
   /** SIGTERM, as a process manager would; resolves to the exit code (SIGKILL after 12 s: null). */
   stop(): Promise<number | null>;
   /**
@@ -65,8 +67,13 @@ export async function startAppProcess(env: NodeJS.ProcessEnv): Promise<AppProces
       cause: error,
     });
   }
-  const kill = (signal: NodeJS.Signals) => signalAndWait(child, signal);
-  return { url, output: () => output.join(''), stop, kill };
+  return {
+    url,
+    output: () => output.join(''),
+    running: () => child.exitCode === null && child.signalCode === null,
+    stop,
+    kill: (signal: NodeJS.Signals) => signalAndWait(child, signal),
+  };
 }
 
 /** A port nobody listens on right now. */
@@ -86,6 +93,9 @@ async function waitUntilHealthy(url: string, child: ChildProcess): Promise<void>
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`The app exited with code ${child.exitCode} while starting`);
+    }
+    if (child.signalCode !== null) {
+      throw new Error(`The app was killed by ${child.signalCode} while starting`);
     }
     const status = await fetch(`${url}/healthz`).then(
       (res) => res.status,

@@ -1,0 +1,71 @@
+import type { Random } from './random';
+
+/**
+ * Every route the fuzzer sends requests to, with the fields a person's browser would send. A new
+ * route joins the fuzzer with a line here (a page with a form: its POST too, with its fields).
+ *
+ * The checks at the end count on one rule: no request the fuzzer sends may succeed at signing in
+ * or at creating an account. So a form here never carries the setup account's password (the
+ * fuzzer never knows a working one), and a registration always reuses the setup account's
+ * username or email, which are taken: it is refused, at the latest, as a duplicate.
+ */
+export const ROUTES: Route[] = [
+  { method: 'GET', path: '/' },
+  { method: 'GET', path: '/login', query: ({ rng }) => ({ next: rng.pick(NEXT_VALUES) }) },
+  {
+    method: 'POST',
+    path: '/login',
+    form: ({ rng, account }) => ({
+      email: rng.chance(0.5)
+        ? rng.pick([account.email, account.email.toUpperCase(), ` ${account.email} `])
+        : fresh(rng),
+      password: rng.pick(WRONG_PASSWORDS),
+      next: rng.pick(NEXT_VALUES),
+    }),
+  },
+  { method: 'GET', path: '/register' },
+  {
+    method: 'POST',
+    path: '/register',
+    form: ({ rng, account }) => {
+      const password = 'violet-kettle-and-lamp-42';
+      // At least one of username and email is the setup account's: a duplicate at best.
+      const [username, email] = rng.pick([
+        [account.username, account.email],
+        [account.username.toUpperCase(), `user${rng.string(8)}@example.com`],
+        [`user${rng.string(8)}`, account.email],
+      ]);
+      return { username, email, password, confirmPassword: password };
+    },
+  },
+  { method: 'GET', path: '/logout' },
+  { method: 'POST', path: '/logout', form: () => ({}) },
+  { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/static/app.css' },
+  { method: 'GET', path: '/static/bootstrap/bootstrap.min.css' },
+  { method: 'GET', path: '/no-such-page' },
+  { method: 'POST', path: '/no-such-page', form: () => ({ field: 'value' }) },
+];
+
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  /** The query string a link may carry, as plain text. */
+  query?: (context: FieldContext) => Record<string, string>;
+  /** A POST's form fields, as plain text; the fuzzer adds `_csrf`. */
+  form?: (context: FieldContext) => Record<string, string>;
+}
+
+export interface FieldContext {
+  rng: Random;
+  /** The account the fuzzer registered before it started: its username and email are taken. */
+  account: { username: string; email: string };
+}
+
+/** Passwords that are wrong for every account, the setup account's included. */
+const WRONG_PASSWORDS = ['wrong-password-1', 'password', 'x', 'correct-horse-battery-staple'];
+
+const NEXT_VALUES = ['/', '/logout', '//evil.example/', 'https://evil.example/', '/\\evil', ''];
+
+/** An email address nobody has registered. */
+const fresh = (rng: Random) => `nobody-${rng.string(8)}@example.com`;
