@@ -1,7 +1,8 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { createLogger, REDACTED, redactSecrets } from './logger';
+import type { Request, Response } from 'express';
+import { createLogger, httpLogger, REDACTED, redactSecrets } from './logger';
 
 /** A logger whose lines are kept, parsed. */
 const loggerFactory = () => {
@@ -119,5 +120,23 @@ describe('a request or a response in a log line', () => {
       context: { request: { method: 'GET', path: '/login' }, response: { statusCode: 303 } },
     });
     expect(lines[1]).toMatchObject({ req: { method: 'GET', path: '/login' } });
+  });
+});
+
+describe(httpLogger.name, () => {
+  it("keeps the client's address of the request, though the socket forgets it", () => {
+    const socket = { remoteAddress: '203.0.113.7' as string | undefined };
+    const proto = {
+      get ip(): string | undefined {
+        return socket.remoteAddress;
+      },
+    };
+    const req = Object.assign(Object.create(proto) as Request, { socket });
+    const res = { setHeader: jest.fn(), once: jest.fn() } as unknown as Response;
+
+    httpLogger(createLogger({ write: jest.fn() }))(req, res, jest.fn());
+    socket.remoteAddress = undefined;
+
+    expect(req.ip).toBe('203.0.113.7');
   });
 });

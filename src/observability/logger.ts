@@ -123,6 +123,9 @@ declare module 'http' {
 export function httpLogger(logger: Logger): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = Date.now();
+    // The client's address, worked out once (Express reads the socket and the proxy headers on
+    // every `req.ip`) and kept: an event logged after the client hung up still names it.
+    Object.defineProperty(req, 'ip', { value: req.ip, enumerable: true });
     req.id = randomUUID();
     res.setHeader('X-Request-Id', req.id);
     let logged = false;
