@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import cluster from 'node:cluster';
 import { createApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
+import { resolveSessionSecrets } from './config/session-secret';
 import { trustProxyWarning } from './config/trust-proxy-warning';
 import { createLogger } from './observability/logger';
 import { runPrimary } from './workers';
@@ -12,6 +13,9 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   if (config.workers > 1 && cluster.isPrimary) {
+    // Checked (and, outside production, generated) once here, so that a missing secret is one
+    // line from this process and every worker reads the same one.
+    resolveSessionSecrets(config);
     runPrimary(config.workers, createLogger());
     return;
   }

@@ -67,7 +67,6 @@ describe(TypeormSessionStore.name, () => {
   });
 
   afterAll(async () => {
-    await sut.onModuleDestroy();
     await dataSource.destroy();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SessionData } from 'express-session';
 import { FindOptionsWhere, LessThan, MoreThan, Not, Repository } from 'typeorm';
@@ -19,7 +19,7 @@ type Callback<T = void> = (error?: unknown, value?: T) => void;
  * sessions.
  */
 @Injectable()
-export class TypeormSessionStore extends UserSessionStoreBase implements OnModuleDestroy {
+export class TypeormSessionStore extends UserSessionStoreBase {
   private readonly logger = new Logger(TypeormSessionStore.name);
   private readonly lookup: SessionLookup;
 
@@ -30,11 +30,6 @@ export class TypeormSessionStore extends UserSessionStoreBase implements OnModul
   ) {
     super(config.sessionTimeouts.idleMs);
     this.lookup = sessionLookup(sessions.manager.connection);
-  }
-
-  /** Before the database closes. */
-  async onModuleDestroy(): Promise<void> {
-    await this.lookup.close();
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
