@@ -58,7 +58,7 @@ export interface TestApp {
   sql<T>(sql: string, params?: unknown[]): Promise<T>;
   /** How many rows of `table` match `where`. */
   countRows(
-    table: 'users' | 'sessions' | 'rate_limits',
+    table: 'users' | 'sessions' | 'rate_limits' | 'tokens',
     where?: string,
     params?: unknown[],
   ): Promise<number>;
