@@ -25,6 +25,10 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email });
+  }
+
   /** The only query that loads the password hash: for checking a sign-in. */
   findByEmailWithPasswordHash(email: string): Promise<User | null> {
     return this.users.findOne({

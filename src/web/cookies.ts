@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Request } from 'express';
+import type { CookieOptions, Request } from 'express';
 
 const SETTING = 'secure cookies';
 
@@ -11,4 +11,22 @@ export function alwaysSecureCookies(app: NestExpressApplication, always: boolean
 /** Whether this answer's cookies must be `Secure`: in production, or over HTTPS. */
 export function secureCookies(req: Request): boolean {
   return req.secure || req.app.get(SETTING) === true;
+}
+
+/**
+ * The name and options of a short-lived cookie of the app's own, signed by cookie-parser:
+ * HttpOnly, SameSite=Lax, Path=/, and over HTTPS `Secure` with the `__Host-` prefix, which no
+ * other host can set.
+ */
+export function signedCookie(req: Request, name: string): { name: string; options: CookieOptions } {
+  const secure = secureCookies(req);
+  return {
+    name: secure ? `__Host-${name}` : name,
+    options: { httpOnly: true, sameSite: 'lax', path: '/', secure, signed: true },
+  };
+}
+
+/** The value of the signed cookie `name` (see `signedCookie`), or undefined. */
+export function signedCookieValue(req: Request, name: string): unknown {
+  return (req.signedCookies as Record<string, unknown> | undefined)?.[name];
 }

@@ -123,11 +123,16 @@ describe(TokensService.name, () => {
       await expect(sut.use('password_reset', token)).resolves.toEqual(owner);
     });
 
-    it('gives nothing for a used token', async () => {
-      const token = await sut.issue('password_reset', (await newUser()).id);
+    it('gives nothing for a used token, and records that it came back', async () => {
+      const user = await newUser();
+      const token = await sut.issue('password_reset', user.id);
       await sut.use('password_reset', token);
 
       await expect(sut.find('password_reset', token)).resolves.toBeUndefined();
+      expect(audit.record).toHaveBeenLastCalledWith('authn_token_reuse', {
+        userId: user.id,
+        reason: 'password_reset',
+      });
     });
   });
 

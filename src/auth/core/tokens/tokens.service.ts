@@ -28,7 +28,6 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /** A token row with the user's columns that decide whether it still works. */
 interface TokenRow {
-  digest: string;
   userId: number | string;
   boundTo: string;
   expiresAt: number | string;
@@ -77,7 +76,14 @@ export class TokensService {
   /** The owner of `token` when it would be accepted now, without using it; else undefined. */
   async find(purpose: TokenPurpose, token: unknown): Promise<TokenOwner | undefined> {
     const row = await this.lookup(purpose, token);
-    return row && row.usedAt === null ? live(purpose, row) : undefined;
+    if (!row) {
+      return undefined;
+    }
+    const owner = row.usedAt === null ? live(purpose, row) : undefined;
+    if (!owner) {
+      this.refused(purpose, row);
+    }
+    return owner;
   }
 
   /**
@@ -85,23 +91,18 @@ export class TokensService {
    * token at once, only one gets its owner.
    */
   async use(purpose: TokenPurpose, token: unknown): Promise<TokenOwner | undefined> {
-    const row = await this.lookup(purpose, token);
-    if (!row) {
-      return undefined;
-    }
-    const owner = row.usedAt === null ? live(purpose, row) : undefined;
+    const owner = await this.find(purpose, token);
     if (!owner) {
-      this.refused(purpose, row);
       return undefined;
     }
     const { affected } = await this.tokens
       .createQueryBuilder()
       .update(Token)
       .set({ usedAt: Date.now() })
-      .where('digest = :digest AND used_at IS NULL', { digest: row.digest })
+      .where('digest = :digest AND used_at IS NULL', { digest: digestOf(token as string) })
       .execute();
     if (affected !== 1) {
-      this.refused(purpose, row);
+      this.audit.record('authn_token_reuse', { userId: owner.id, reason: purpose });
       return undefined;
     }
     return owner;
@@ -115,8 +116,7 @@ export class TokensService {
     const row = await this.tokens
       .createQueryBuilder('t')
       .innerJoin(User, 'u', 'u.id = t.user_id')
-      .select('t.digest', 'digest')
-      .addSelect('t.user_id', 'userId')
+      .select('t.user_id', 'userId')
       .addSelect('t.bound_to', 'boundTo')
       .addSelect('t.expires_at', 'expiresAt')
       .addSelect('t.used_at', 'usedAt')
@@ -128,7 +128,7 @@ export class TokensService {
     return row ?? undefined;
   }
 
-  /** A used token presented again is worth a line in the audit log; a stale one is not. */
+  /** A used token that comes back is worth a line in the audit log; a stale one is not. */
   private refused(purpose: TokenPurpose, row: TokenRow): void {
     if (row.usedAt !== null) {
       this.audit.record('authn_token_reuse', { userId: Number(row.userId), reason: purpose });
