@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import TestAgent from 'supertest/lib/agent';
 import type { Response } from 'supertest';
 import {
+  alertsIn,
   aRegistration,
   csrfTokenIn,
   fieldErrors,
@@ -11,22 +11,24 @@ import {
   register,
   submitForm,
 } from './helpers/forms';
+import { digestOf } from '../src/auth/core/tokens/tokens.service';
 import { REFUSED_NEW_PASSWORDS } from './factories/refused-passwords';
-import { hrefsIn, linkIn, nextMailTo, TEST_APP_URL, tokenIn } from './helpers/mail';
-import { startSmtpServer, TestSmtpServer } from './helpers/smtp-server';
+import {
+  expireLink,
+  hrefsIn,
+  linkIn,
+  nextMailTo,
+  TEST_APP_URL,
+  tokenIn,
+  useAppWithMailbox,
+} from './helpers/mail';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 const SENT = 'If an account uses that address, we have sent it a link to reset the password.';
 const EXPIRED = 'This link has expired or was already used';
 const NEW_PASSWORD = 'a-brand-new-passphrase-7';
-
-const digestOf = (token: string) => createHash('sha256').update(token).digest('hex');
-
-/** The texts of the messages (alerts) a page shows. */
-const alertsIn = (html: string) =>
-  [...html.matchAll(/<div class="alert alert-(\w+)"[^>]*>([^<]*)</g)].map(
-    ([, type, text]) => `${type}: ${text.trim()}`,
-  );
+const RESET_MAIL = 'Reset your password';
+const CHANGED_MAIL = 'Your password was changed';
 
 /** Whether the answer is the 400 page of a dead reset link, which offers a new one. */
 function expectExpiredPage(res: Response): void {
@@ -36,26 +38,15 @@ function expectExpiredPage(res: Response): void {
 }
 
 describe('Password reset', () => {
-  let smtp: TestSmtpServer;
-  let sut: TestApp;
-
-  beforeAll(async () => {
-    smtp = await startSmtpServer();
-    sut = await startTestApp({ APP_URL: TEST_APP_URL, MAIL_URL: `smtp://127.0.0.1:${smtp.port}` });
-  });
-
-  afterAll(async () => {
-    await sut.cleanup();
-    await smtp.close();
-  });
+  const app = useAppWithMailbox();
 
   const forgot = (agent: TestAgent, email: unknown) =>
     submitForm(agent, '/forgot-password', { email } as Record<string, string>);
 
   /** Asks for a reset link for `account` and returns the token of the mail that comes. */
   async function resetTokenFor(account: Registration): Promise<string> {
-    expect((await forgot(sut.agent(), account.email)).status).toBe(303);
-    return tokenIn(await nextMailTo(smtp, account.email), '/reset-password');
+    expect((await forgot(app.sut.agent(), account.email)).status).toBe(303);
+    return tokenIn(await nextMailTo(app.smtp, account.email, RESET_MAIL), '/reset-password');
   }
 
   /** Follows the mail's link as a browser would: the form's page, after the redirect. */
@@ -65,25 +56,19 @@ describe('Password reset', () => {
     return agent.get('/reset-password').expect(200);
   }
 
-  /** Sends the new-password form, with the CSRF token of a page of `agent`'s. */
-  async function sendNewPassword(
+  /** Sends the new-password form, with the CSRF token of `page` as `agent` sees it. */
+  const sendNewPassword = (
     agent: TestAgent,
-    fields: Record<string, string | string[] | undefined>,
+    fields: Record<string, string | string[]>,
     page = '/login',
-  ): Promise<Response> {
-    const html = (await agent.get(page)).text;
-    return agent
-      .post('/reset-password')
-      .type('form')
-      .send({ _csrf: csrfTokenIn(html), ...fields });
-  }
+  ) => submitForm(agent, page, fields, '/reset-password');
 
   const resetWith = (agent: TestAgent, token: string, password = NEW_PASSWORD) =>
     sendNewPassword(agent, { token, password, confirmPassword: password });
 
   describe('asking for a link (/forgot-password)', () => {
     it('shows a labelled email field, and the login page links to it', async () => {
-      const page = await sut.agent().get('/forgot-password').expect(200);
+      const page = await app.sut.agent().get('/forgot-password').expect(200);
 
       expect(page.text).toContain('<title>Forgot your password? · Nest Auth</title>');
       expect(page.text).toMatch(/<label for="email"[^>]*>Email address<\/label>/);
@@ -91,13 +76,13 @@ describe('Password reset', () => {
         /<input id="email" name="email" type="email"[^>]*autocomplete="email"/,
       );
       expect(page.text).toContain('action="/forgot-password"');
-      const login = await sut.agent().get('/login').expect(200);
+      const login = await app.sut.agent().get('/login').expect(200);
       expect(login.text).toContain('<a href="/forgot-password">Forgot your password?</a>');
     });
 
     it('sends a signed-in person home', async () => {
-      const account = await register(sut.agent());
-      const agent = sut.agent();
+      const account = await register(app.sut.agent());
+      const agent = app.sut.agent();
       await logIn(agent, account.email, account.password);
 
       const res = await agent.get('/forgot-password').expect(303);
@@ -105,8 +90,8 @@ describe('Password reset', () => {
     });
 
     it('mails a link on APP_URL to an address with an account, and says so in words that commit to nothing', async () => {
-      const account = await register(sut.agent());
-      const agent = sut.agent();
+      const account = await register(app.sut.agent());
+      const agent = app.sut.agent();
 
       // The Host of the request plays no part in the link.
       const form = await agent.get('/forgot-password').set('Host', 'evil.example').expect(200);
@@ -120,8 +105,7 @@ describe('Password reset', () => {
       expect(res.headers.location).toBe('/login');
       expect(alertsIn((await agent.get('/login').expect(200)).text)).toEqual([`info: ${SENT}`]);
 
-      const mail = await nextMailTo(smtp, account.email);
-      expect(mail.subject).toBe('Reset your password');
+      const mail = await nextMailTo(app.smtp, account.email, RESET_MAIL);
       const link = linkIn(mail, '/reset-password');
       expect(link.origin + link.pathname).toBe(`${TEST_APP_URL}/reset-password`);
       expect(link.searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -135,9 +119,9 @@ describe('Password reset', () => {
     });
 
     it('answers an address without an account exactly as one with, and mails nothing', async () => {
-      const account = await register(sut.agent());
+      const account = await register(app.sut.agent());
       const answer = async (email: string) => {
-        const agent = sut.agent();
+        const agent = app.sut.agent();
         const res = await forgot(agent, email);
         const login = await agent.get('/login').expect(200);
         return {
@@ -162,9 +146,9 @@ describe('Password reset', () => {
         alerts: [`info: ${SENT}`],
       });
       // The known address gets its mail; by then the unknown one was long looked up.
-      await nextMailTo(smtp, account.email);
-      expect(smtp.received.filter(({ envelope }) => envelope.to.includes(unknown))).toEqual([]);
-      expect(await sut.countRows('tokens', 'user_id NOT IN (SELECT id FROM users)')).toBe(0);
+      await nextMailTo(app.smtp, account.email, RESET_MAIL);
+      expect(app.smtp.received.filter(({ envelope }) => envelope.to.includes(unknown))).toEqual([]);
+      expect(await app.sut.countRows('tokens', 'user_id NOT IN (SELECT id FROM users)')).toBe(0);
     });
 
     it.each([
@@ -183,17 +167,17 @@ describe('Password reset', () => {
     ])(
       'refuses %s with 422 and the message by the field, and sends nothing',
       async (_name, email, message) => {
-        const before = await sut.countRows('tokens');
-        const res = await forgot(sut.agent(), email);
+        const before = await app.sut.countRows('tokens');
+        const res = await forgot(app.sut.agent(), email);
 
         expect(res.status).toBe(422);
         expect(fieldErrors(res.text, 'email')).toBe(message);
-        expect(await sut.countRows('tokens')).toBe(before);
+        expect(await app.sut.countRows('tokens')).toBe(before);
       },
     );
 
     it('refuses a field the form does not have, and a missing CSRF token', async () => {
-      const agent = sut.agent();
+      const agent = app.sut.agent();
       const unknownField = await submitForm(agent, '/forgot-password', {
         email: 'a@example.com',
         isAdmin: 'true',
@@ -211,9 +195,9 @@ describe('Password reset', () => {
 
   describe('following the link (GET /reset-password)', () => {
     it('moves the token out of the address into a cookie, then shows the form with it', async () => {
-      const account = await register(sut.agent());
+      const account = await register(app.sut.agent());
       const token = await resetTokenFor(account);
-      const agent = sut.agent();
+      const agent = app.sut.agent();
 
       const link = await agent.get(`/reset-password?token=${token}`).expect(303);
       expect(link.headers.location).toBe('/reset-password');
@@ -237,7 +221,7 @@ describe('Password reset', () => {
       expect(form.text).toMatch(/<label for="password"[^>]*>New password<\/label>/);
       // Opening the link uses nothing: the form can be opened again.
       await agent.get('/reset-password').expect(200);
-      await openResetForm(sut.agent(), token);
+      await openResetForm(app.sut.agent(), token);
     });
 
     it.each([
@@ -247,14 +231,14 @@ describe('Password reset', () => {
       ['a well-formed token nobody issued', `/reset-password?token=${'A'.repeat(43)}`],
       ['two tokens', `/reset-password?token=${'A'.repeat(43)}&token=${'B'.repeat(43)}`],
     ])('answers 400, offering a new link, for %s', async (_name, path) => {
-      expectExpiredPage(await sut.agent().get(path));
+      expectExpiredPage(await app.sut.agent().get(path));
     });
 
     it('answers 400 for a tampered, a used and an expired token, and after the account is deleted', async () => {
-      const account = await register(sut.agent());
+      const account = await register(app.sut.agent());
       const tampered = await resetTokenFor(account);
       expectExpiredPage(
-        await sut
+        await app.sut
           .agent()
           .get(
             `/reset-password?token=${tampered.slice(0, -1)}${tampered.endsWith('A') ? 'B' : 'A'}`,
@@ -262,36 +246,30 @@ describe('Password reset', () => {
       );
 
       const used = await resetTokenFor(account);
-      expect((await resetWith(sut.agent(), used)).status).toBe(303);
-      await nextMailTo(smtp, account.email);
-      expectExpiredPage(await sut.agent().get(`/reset-password?token=${used}`));
+      expect((await resetWith(app.sut.agent(), used)).status).toBe(303);
+      await nextMailTo(app.smtp, account.email, CHANGED_MAIL);
+      expectExpiredPage(await app.sut.agent().get(`/reset-password?token=${used}`));
 
       const expired = await resetTokenFor(account);
-      await sut.sql('UPDATE tokens SET expires_at = ? WHERE digest = ?', [
-        Date.now() - 1,
-        digestOf(expired),
-      ]);
-      expectExpiredPage(await sut.agent().get(`/reset-password?token=${expired}`));
+      await expireLink(app.sut, expired);
+      expectExpiredPage(await app.sut.agent().get(`/reset-password?token=${expired}`));
 
       const orphan = await resetTokenFor(account);
-      const agent = sut.agent();
+      const agent = app.sut.agent();
       await openResetForm(agent, orphan);
-      await sut.sql('DELETE FROM users WHERE email = ?', [account.email]);
-      expectExpiredPage(await sut.agent().get(`/reset-password?token=${orphan}`));
+      await app.sut.sql('DELETE FROM users WHERE email = ?', [account.email]);
+      expectExpiredPage(await app.sut.agent().get(`/reset-password?token=${orphan}`));
       expectExpiredPage(await agent.get('/reset-password'));
-      expect(await sut.countRows('tokens', 'digest = ?', [digestOf(orphan)])).toBe(0);
+      expect(await app.sut.countRows('tokens', 'digest = ?', [digestOf(orphan)])).toBe(0);
     });
 
     it('answers 400 once the kept token has expired', async () => {
-      const account = await register(sut.agent());
+      const account = await register(app.sut.agent());
       const token = await resetTokenFor(account);
-      const agent = sut.agent();
+      const agent = app.sut.agent();
       await openResetForm(agent, token);
 
-      await sut.sql('UPDATE tokens SET expires_at = ? WHERE digest = ?', [
-        Date.now() - 1,
-        digestOf(token),
-      ]);
+      await expireLink(app.sut, token);
 
       expectExpiredPage(await agent.get('/reset-password'));
     });
@@ -299,9 +277,9 @@ describe('Password reset', () => {
 
   describe('choosing the new password (POST /reset-password)', () => {
     it('sets it, uses up the link, sends to /login with a success message, and mails a notice', async () => {
-      const account = await register(sut.agent());
+      const account = await register(app.sut.agent());
       const token = await resetTokenFor(account);
-      const agent = sut.agent();
+      const agent = app.sut.agent();
       const form = await openResetForm(agent, token);
 
       const res = await agent
@@ -322,11 +300,10 @@ describe('Password reset', () => {
       expect(alertsIn((await agent.get('/login').expect(200)).text)).toEqual([
         'success: Your password has been changed. You can now log in with it.',
       ]);
-      expect((await logIn(sut.agent(), account.email, account.password)).status).toBe(401);
-      expect((await logIn(sut.agent(), account.email, NEW_PASSWORD)).status).toBe(303);
+      expect((await logIn(app.sut.agent(), account.email, account.password)).status).toBe(401);
+      expect((await logIn(app.sut.agent(), account.email, NEW_PASSWORD)).status).toBe(303);
 
-      const notice = await nextMailTo(smtp, account.email);
-      expect(notice.subject).toBe('Your password was changed');
+      const notice = await nextMailTo(app.smtp, account.email, CHANGED_MAIL);
       expect(notice.text).toContain(account.username);
       expect(notice.text).toContain(
         'Every device that was signed in to the account has been signed out',
@@ -338,14 +315,14 @@ describe('Password reset', () => {
       expect(notice.html).toContain('Your password was changed');
 
       // The same link again: used.
-      expectExpiredPage(await resetWith(sut.agent(), token, 'yet-another-passphrase-8'));
-      expect((await logIn(sut.agent(), account.email, NEW_PASSWORD)).status).toBe(303);
+      expectExpiredPage(await resetWith(app.sut.agent(), token, 'yet-another-passphrase-8'));
+      expect((await logIn(app.sut.agent(), account.email, NEW_PASSWORD)).status).toBe(303);
     });
 
     it('ends every session of that user, and no one else’s', async () => {
-      const account = await register(sut.agent());
-      const other = await register(sut.agent());
-      const [phone, laptop, someoneElse] = [sut.agent(), sut.agent(), sut.agent()];
+      const account = await register(app.sut.agent());
+      const other = await register(app.sut.agent());
+      const [phone, laptop, someoneElse] = [app.sut.agent(), app.sut.agent(), app.sut.agent()];
       await logIn(phone, account.email, account.password);
       await logIn(laptop, account.email, account.password);
       await logIn(someoneElse, other.email, other.password);
@@ -359,7 +336,7 @@ describe('Password reset', () => {
         '/',
       );
       expect(res.status).toBe(303);
-      await nextMailTo(smtp, account.email);
+      await nextMailTo(app.smtp, account.email, CHANGED_MAIL);
 
       for (const agent of [phone, laptop]) {
         const home = await agent.get('/');
@@ -368,32 +345,32 @@ describe('Password reset', () => {
       }
       await someoneElse.get('/').expect(200);
       expect(
-        await sut.countRows('sessions', 'user_id = (SELECT id FROM users WHERE email = ?)', [
+        await app.sut.countRows('sessions', 'user_id = (SELECT id FROM users WHERE email = ?)', [
           account.email,
         ]),
       ).toBe(0);
     });
 
     it('an older link is worthless once the password has changed, by any link or any other way', async () => {
-      const account = await register(sut.agent());
+      const account = await register(app.sut.agent());
       const older = await resetTokenFor(account);
       const newer = await resetTokenFor(account);
 
-      expect((await resetWith(sut.agent(), newer)).status).toBe(303);
-      await nextMailTo(smtp, account.email);
+      expect((await resetWith(app.sut.agent(), newer)).status).toBe(303);
+      await nextMailTo(app.smtp, account.email, CHANGED_MAIL);
 
-      expectExpiredPage(await sut.agent().get(`/reset-password?token=${older}`));
-      expectExpiredPage(await resetWith(sut.agent(), older, 'another-passphrase-9'));
-      expect((await logIn(sut.agent(), account.email, NEW_PASSWORD)).status).toBe(303);
+      expectExpiredPage(await app.sut.agent().get(`/reset-password?token=${older}`));
+      expectExpiredPage(await resetWith(app.sut.agent(), older, 'another-passphrase-9'));
+      expect((await logIn(app.sut.agent(), account.email, NEW_PASSWORD)).status).toBe(303);
 
       // A change that is not a reset (such as a future settings page) kills links just the same.
       const pending = await resetTokenFor(account);
-      const user = await sut.usersService.findByEmail(account.email);
-      await sut.usersService.updatePasswordHash(
+      const user = await app.sut.usersService.findByEmail(account.email);
+      await app.sut.usersService.updatePasswordHash(
         user?.id as number,
         '$2b$04$changedelsewherechangedelsewherechangedelsewher',
       );
-      expectExpiredPage(await resetWith(sut.agent(), pending));
+      expectExpiredPage(await resetWith(app.sut.agent(), pending));
     });
 
     it.each([
@@ -427,17 +404,17 @@ describe('Password reset', () => {
     ])(
       'refuses %s with 422 by its field, keeping the link working',
       async (_name, fields, field, message) => {
-        const account = await register(sut.agent());
+        const account = await register(app.sut.agent());
         const token = await resetTokenFor(account);
 
-        const res = await sendNewPassword(sut.agent(), { token, ...fields });
+        const res = await sendNewPassword(app.sut.agent(), { token, ...fields });
 
         expect(res.status).toBe(422);
         expect(fieldErrors(res.text, field)).toContain(message);
         expect(inputValue(res.text, 'token')).toBe(token);
         expect(inputValue(res.text, 'password')).toBeUndefined();
-        expect((await resetWith(sut.agent(), token)).status).toBe(303);
-        await nextMailTo(smtp, account.email);
+        expect((await resetWith(app.sut.agent(), token)).status).toBe(303);
+        await nextMailTo(app.smtp, account.email, CHANGED_MAIL);
       },
     );
 
@@ -453,7 +430,7 @@ describe('Password reset', () => {
     ])('refuses %s as the new password', async (_name, personal) => {
       personalNames += 1;
       const account = await register(
-        sut.agent(),
+        app.sut.agent(),
         aRegistration({
           username: `violet.kettle${personalNames}`,
           email: `violet.kettle${personalNames}@example.com`,
@@ -462,7 +439,7 @@ describe('Password reset', () => {
       const token = await resetTokenFor(account);
       const password = personal(account);
 
-      const res = await sendNewPassword(sut.agent(), {
+      const res = await sendNewPassword(app.sut.agent(), {
         token,
         password,
         confirmPassword: password,
@@ -472,7 +449,7 @@ describe('Password reset', () => {
       expect(fieldErrors(res.text, 'password')).toBe(
         'Password must not be your username or email address',
       );
-      await sut.agent().get(`/reset-password?token=${token}`).expect(303);
+      await app.sut.agent().get(`/reset-password?token=${token}`).expect(303);
     });
 
     it.each([
@@ -483,26 +460,27 @@ describe('Password reset', () => {
     ])('answers 400 for %s, whatever the password', async (_name, fields) => {
       for (const password of [NEW_PASSWORD, 'short']) {
         expectExpiredPage(
-          await sendNewPassword(sut.agent(), { ...fields, password, confirmPassword: password }),
+          await sendNewPassword(app.sut.agent(), {
+            ...fields,
+            password,
+            confirmPassword: password,
+          }),
         );
       }
     });
 
     it('answers 400 for an expired token, even with a bad password, and changes nothing', async () => {
-      const account = await register(sut.agent());
+      const account = await register(app.sut.agent());
       const token = await resetTokenFor(account);
-      await sut.sql('UPDATE tokens SET expires_at = ? WHERE digest = ?', [
-        Date.now() - 1,
-        digestOf(token),
-      ]);
+      await expireLink(app.sut, token);
 
-      expectExpiredPage(await resetWith(sut.agent(), token));
-      expectExpiredPage(await resetWith(sut.agent(), token, 'short'));
-      expect((await logIn(sut.agent(), account.email, account.password)).status).toBe(303);
+      expectExpiredPage(await resetWith(app.sut.agent(), token));
+      expectExpiredPage(await resetWith(app.sut.agent(), token, 'short'));
+      expect((await logIn(app.sut.agent(), account.email, account.password)).status).toBe(303);
     });
 
     it('refuses a body over 8 KB with 413, and a JSON body with 415', async () => {
-      const agent = sut.agent();
+      const agent = app.sut.agent();
       const html = (await agent.get('/login')).text;
       const big = await agent
         .post('/reset-password')
@@ -517,33 +495,33 @@ describe('Password reset', () => {
     });
 
     it('lets only one of two forms sent at once with one link change the password', async () => {
-      const account = await register(sut.agent());
+      const account = await register(app.sut.agent());
       const token = await resetTokenFor(account);
 
       const results = await Promise.all([
-        resetWith(sut.agent(), token, 'first-passphrase-111'),
-        resetWith(sut.agent(), token, 'second-passphrase-222'),
+        resetWith(app.sut.agent(), token, 'first-passphrase-111'),
+        resetWith(app.sut.agent(), token, 'second-passphrase-222'),
       ]);
 
       expect(results.map((res) => res.status).sort()).toEqual([303, 400]);
-      await nextMailTo(smtp, account.email);
+      await nextMailTo(app.smtp, account.email, CHANGED_MAIL);
       const winner = results[0].status === 303 ? 'first-passphrase-111' : 'second-passphrase-222';
-      expect((await logIn(sut.agent(), account.email, winner)).status).toBe(303);
+      expect((await logIn(app.sut.agent(), account.email, winner)).status).toBe(303);
     });
   });
 
   it('records the request, the change and a reused link in the audit log, never a token', async () => {
-    const account = await register(sut.agent());
-    const before = sut.logs().length;
+    const account = await register(app.sut.agent());
+    const before = app.sut.logs().length;
     const token = await resetTokenFor(account);
-    await resetWith(sut.agent(), token);
-    await nextMailTo(smtp, account.email);
-    await resetWith(sut.agent(), token);
-    await forgot(sut.agent(), `unknown-${account.email}`);
-    await sut.mail.idle();
+    await resetWith(app.sut.agent(), token);
+    await nextMailTo(app.smtp, account.email, CHANGED_MAIL);
+    await resetWith(app.sut.agent(), token);
+    await forgot(app.sut.agent(), `unknown-${account.email}`);
+    await app.sut.mail.idle();
 
-    const user = await sut.usersService.findByEmail(account.email);
-    const events = sut
+    const user = await app.sut.usersService.findByEmail(account.email);
+    const events = app.sut
       .logs()
       .slice(before)
       .filter((line) => line.audit)
@@ -559,20 +537,20 @@ describe('Password reset', () => {
   });
 
   it('never writes a reset token, or the cookie that carries it, to the logs', async () => {
-    const account = await register(sut.agent());
+    const account = await register(app.sut.agent());
     const tokens = [await resetTokenFor(account), await resetTokenFor(account)];
-    const agent = sut.agent();
+    const agent = app.sut.agent();
     const link = await agent.get(`/reset-password?token=${tokens[0]}`).expect(303);
     const cookie = ([] as string[]).concat(link.headers['set-cookie'] ?? []).join(';');
     await agent.get('/reset-password').expect(200);
-    await resetWith(sut.agent(), tokens[0], 'short');
+    await resetWith(app.sut.agent(), tokens[0], 'short');
     await resetWith(agent, tokens[0]);
-    await resetWith(sut.agent(), tokens[0]);
-    await sut.agent().get(`/reset-password?token=${tokens[1]}`);
-    await nextMailTo(smtp, account.email);
-    await sut.mail.idle();
+    await resetWith(app.sut.agent(), tokens[0]);
+    await app.sut.agent().get(`/reset-password?token=${tokens[1]}`);
+    await nextMailTo(app.smtp, account.email, CHANGED_MAIL);
+    await app.sut.mail.idle();
 
-    const logged = JSON.stringify(sut.logs());
+    const logged = JSON.stringify(app.sut.logs());
     expect(logged).toContain('authn_password_change');
     for (const token of tokens) {
       expect(logged).not.toContain(token);

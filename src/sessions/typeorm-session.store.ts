@@ -18,6 +18,7 @@ interface SessionWithUserRow {
   userId: number | string | null;
   username: string | null;
   email: string | null;
+  emailVerifiedAt: Date | string | null;
 }
 
 /**
@@ -50,6 +51,7 @@ export class TypeormSessionStore extends UserSessionStoreBase {
         .addSelect('u.id', 'userId')
         .addSelect('u.username', 'username')
         .addSelect('u.email', 'email')
+        .addSelect('u.email_verified_at', 'emailVerifiedAt')
         .where('s.id = :sid', { sid })
         .getRawOne<SessionWithUserRow>();
       if (!row) {
@@ -77,6 +79,7 @@ export class TypeormSessionStore extends UserSessionStoreBase {
           id: Number(row.userId),
           username: row.username as string,
           email: row.email as string,
+          emailVerified: Boolean(row.emailVerifiedAt),
         });
       }
       return session;

@@ -10,10 +10,11 @@ import { SessionSerializer } from './session.serializer';
 import { SignInLimiter } from './sign-in-limiter';
 import { Token } from './tokens/token.entity';
 import { TokensService } from './tokens/tokens.service';
+import { VerificationMailer } from './verification-mailer';
 
 /**
- * What every sign-in feature shares: passwords, the limits, starting and ending a session, and
- * the single-use tokens of the links sent by mail.
+ * What every sign-in feature shares: passwords, the limits, starting and ending a session, the
+ * single-use tokens of the links sent by mail, and the mail that verifies an address.
  */
 @Module({
   imports: [UsersModule, RateLimitsModule, PassportModule, TypeOrmModule.forFeature([Token])],
@@ -24,7 +25,8 @@ import { TokensService } from './tokens/tokens.service';
     LocalStrategy,
     SessionSerializer,
     TokensService,
+    VerificationMailer,
   ],
-  exports: [AuthService, PasswordService, TokensService],
+  exports: [AuthService, PasswordService, TokensService, VerificationMailer],
 })
 export class AuthCoreModule {}

@@ -3,6 +3,7 @@ import { CreateRateLimits1795730231611 } from './1795730231611-CreateRateLimits'
 import { SessionOwnersAndDevices1796031236207 } from './1796031236207-SessionOwnersAndDevices';
 import { IncrementalVacuum1796033680803 } from './1796033680803-IncrementalVacuum';
 import { Tokens1796044831608 } from './1796044831608-Tokens';
+import { EmailVerifiedAt1796045706355 } from './1796045706355-EmailVerifiedAt';
 
 /** SQLite's migrations, oldest first. A new one from `migration:generate` must be added here. */
 export const sqliteMigrations = [
@@ -11,4 +12,5 @@ export const sqliteMigrations = [
   SessionOwnersAndDevices1796031236207,
   IncrementalVacuum1796033680803,
   Tokens1796044831608,
+  EmailVerifiedAt1796045706355,
 ];
