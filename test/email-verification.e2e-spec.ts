@@ -10,15 +10,8 @@ import {
   register,
   submitForm,
 } from './helpers/forms';
-import {
-  expireLink,
-  hrefsIn,
-  linkIn,
-  nextMailTo,
-  TEST_APP_URL,
-  tokenIn,
-  useAppWithMailbox,
-} from './helpers/mail';
+import { expireLink, useAppWithMailbox } from './helpers/app-with-mailbox';
+import { hrefsIn, linkIn, nextMailTo, TEST_APP_URL, tokenIn } from './helpers/mail';
 
 const EXPIRED = 'This link has expired or was already used';
 const CONFIRMED = 'success: Thank you: your email address is confirmed.';

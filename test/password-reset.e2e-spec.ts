@@ -13,15 +13,8 @@ import {
 } from './helpers/forms';
 import { digestOf } from '../src/auth/core/tokens/tokens.service';
 import { REFUSED_NEW_PASSWORDS } from './factories/refused-passwords';
-import {
-  expireLink,
-  hrefsIn,
-  linkIn,
-  nextMailTo,
-  TEST_APP_URL,
-  tokenIn,
-  useAppWithMailbox,
-} from './helpers/mail';
+import { expireLink, useAppWithMailbox } from './helpers/app-with-mailbox';
+import { hrefsIn, linkIn, nextMailTo, TEST_APP_URL, tokenIn } from './helpers/mail';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 const SENT = 'If an account uses that address, we have sent it a link to reset the password.';
