@@ -11,6 +11,7 @@ import { BenchDatabase, SeededAccount, seededDatabase, sessionCookie } from './d
 import { LoadResult, inRounds, load, median, medianRatio, medianResult } from './load';
 import { BenchReport, formatReport, tableRows } from './report';
 import { Server, startServer } from './servers';
+import { resetRequestRound } from './reset-requests';
 import { sequentialSignIns, signInFlood } from './sign-ins';
 
 const ROOT = join(__dirname, '..');
@@ -36,6 +37,9 @@ const PROBE_SECONDS = 4;
 /** Sign-in latency: this many rounds of a few sign-ins on each database, one at a time. */
 const SIGN_IN_ROUNDS = 5;
 const SIGN_INS_PER_ROUND = 2;
+/** Reset requests: this many rounds of this many pairs (an existing address, an unknown one). */
+const RESET_ROUNDS = 5;
+const RESET_PAIRS = 20;
 /** A run takes about three minutes; one that takes this long is stuck, and is stopped. */
 const RUN_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -88,6 +92,8 @@ async function main(): Promise<void> {
       TRUST_PROXY: 'loopback',
       // The sign-in flood comes from one address, many times the default per-network limit.
       THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE: '100000',
+      // The reset requests too (each address is asked for once).
+      THROTTLE_RESET_PER_NETWORK_PER_HOUR: '100000',
       // Required in production; the bench sends no mail, and nothing listens on port 1.
       APP_URL: 'https://localhost',
       MAIL_URL: 'smtp://127.0.0.1:1',
@@ -199,6 +205,12 @@ async function main(): Promise<void> {
     }
     const rssAfterSessions = await residentMemory(app, samePages);
 
+    step('Reset requests, one at a time: an existing address, then an unknown one, in each round');
+    const resetEmails = small.accounts.map((account) => account.email);
+    const resetRounds = await inRounds(RESET_ROUNDS, {
+      requests: () => resetRequestRound(app.url, resetEmails, RESET_PAIRS),
+    });
+
     step('Sign-ins per second against the bcrypt ceiling, in each round');
     // The ceiling is timed just before and just after each flood, and the two averaged.
     const timeCompare = () => compareMs(bcryptCost, CORES, 1000);
@@ -276,13 +288,25 @@ async function main(): Promise<void> {
         signInLargeMs: median(signInRounds.large),
         signInRatio: medianRatio(signInRounds.large, signInRounds.small, (ms) => ms),
       },
+      resetRequests: {
+        existingP50: median(resetRounds.requests.map((round) => round.existingMs)),
+        unknownP50: median(resetRounds.requests.map((round) => round.unknownMs)),
+        ratio: median(resetRounds.requests.map((round) => round.existingMs / round.unknownMs)),
+      },
       memory: {
         atStart: rssAtStart,
         atRest: rssAtRest,
         afterSessions: rssAfterSessions,
         sessionsServed: MEMORY_SESSIONS,
       },
-      rounds: { homeRounds, signInRounds, loginRounds, signInFloodRounds, eventLoopRounds },
+      rounds: {
+        homeRounds,
+        signInRounds,
+        loginRounds,
+        resetRounds,
+        signInFloodRounds,
+        eventLoopRounds,
+      },
       durationSeconds: (performance.now() - started) / 1000,
     };
 

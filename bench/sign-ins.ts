@@ -11,29 +11,16 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const CSRF_COOKIE = '__Host-csrf';
 const SESSION_COOKIE = '__Host-sid';
 
-/** What a browser needs to sign in: the login page's form-token cookie and its form token. */
-interface LoginForm {
+/** What a browser needs to send a form: the page's form-token cookie and its form token. */
+export interface FormToken {
   cookie: string;
   csrfToken: string;
 }
 
 /** Signs in as `email`; resolves with how long the POST /login took, in milliseconds. */
 export async function signIn(baseUrl: string, email: string, password: string): Promise<number> {
-  const form = await openLoginForm(baseUrl);
-  const started = performance.now();
-  const res = await fetch(`${baseUrl}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    headers: {
-      ...PROXY_HEADERS,
-      cookie: form.cookie,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ _csrf: form.csrfToken, email, password }).toString(),
-  });
-  await res.arrayBuffer();
-  const elapsed = performance.now() - started;
+  const form = await openForm(baseUrl, '/login');
+  const { res, elapsed } = await postForm(baseUrl, '/login', form, { email, password });
   if (
     res.status !== 303 ||
     res.headers.get('location') !== '/' ||
@@ -45,11 +32,37 @@ export async function signIn(baseUrl: string, email: string, password: string): 
 }
 
 /**
- * GET /login with no cookie, as a signed-out browser: the form token, and the cookie it is bound
- * to (no session: that starts at sign-in).
+ * Sends a form to `path` as the browser that holds `form` would, without following the
+ * redirect; resolves with the answer (its body read) and how long it took, in milliseconds.
  */
-async function openLoginForm(baseUrl: string): Promise<LoginForm> {
-  const res = await fetch(`${baseUrl}/login`, {
+export async function postForm(
+  baseUrl: string,
+  path: string,
+  form: FormToken,
+  fields: Record<string, string>,
+): Promise<{ res: Response; elapsed: number }> {
+  const started = performance.now();
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    headers: {
+      ...PROXY_HEADERS,
+      cookie: form.cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ _csrf: form.csrfToken, ...fields }).toString(),
+  });
+  await res.arrayBuffer();
+  return { res, elapsed: performance.now() - started };
+}
+
+/**
+ * GET `path` (a page with a form) with no cookie, as a signed-out browser: the form token, and
+ * the cookie it is bound to (no session: that starts at sign-in).
+ */
+export async function openForm(baseUrl: string, path: string): Promise<FormToken> {
+  const res = await fetch(`${baseUrl}${path}`, {
     headers: PROXY_HEADERS,
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
@@ -58,7 +71,7 @@ async function openLoginForm(baseUrl: string): Promise<LoginForm> {
   const csrfToken = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
   if (res.status !== 200 || !cookie || !csrfToken) {
     throw new Error(
-      `GET /login answered ${res.status} without a ${CSRF_COOKIE} cookie and a token`,
+      `GET ${path} answered ${res.status} without a ${CSRF_COOKIE} cookie and a token`,
     );
   }
   return { cookie, csrfToken };

@@ -38,6 +38,26 @@ export const ROUTES: Route[] = [
       return { username, email, password, confirmPassword: password };
     },
   },
+  { method: 'GET', path: '/forgot-password' },
+  {
+    method: 'POST',
+    path: '/forgot-password',
+    form: ({ rng, account }) => ({ email: rng.chance(0.5) ? account.email : fresh(rng) }),
+  },
+  // Tokens the fuzzer makes up: never one the app issued, so no password is ever reset.
+  { method: 'GET', path: '/reset-password', query: ({ rng }) => ({ token: rng.string(43) }) },
+  { method: 'GET', path: '/reset-password' },
+  {
+    method: 'POST',
+    path: '/reset-password',
+    form: ({ rng }) => {
+      const password = 'violet-kettle-and-lamp-42';
+      return { token: rng.string(43), password, confirmPassword: password };
+    },
+  },
+  { method: 'GET', path: '/verify-email', query: ({ rng }) => ({ token: rng.string(43) }) },
+  { method: 'POST', path: '/verify-email', form: ({ rng }) => ({ token: rng.string(43) }) },
+  { method: 'POST', path: '/verify-email/resend', form: () => ({}) },
   { method: 'GET', path: '/logout' },
   { method: 'POST', path: '/logout', form: () => ({}) },
   { method: 'GET', path: '/healthz' },

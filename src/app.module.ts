@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { AccountModule } from './account/account.module';
+import { EmailVerificationModule } from './auth/email-verification/email-verification.module';
+import { PasswordResetModule } from './auth/password-reset/password-reset.module';
 import { RegistrationModule } from './auth/registration/registration.module';
 import { SignInModule } from './auth/sign-in/sign-in.module';
 import { AppConfig } from './config/app-config';
@@ -43,6 +45,8 @@ export class AppModule {
         WebModule,
         SignInModule,
         RegistrationModule,
+        PasswordResetModule,
+        EmailVerificationModule,
         AccountModule,
         HealthModule,
         HousekeepingModule,

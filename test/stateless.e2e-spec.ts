@@ -18,7 +18,7 @@ describe('Signed-out visitors cost no server state', () => {
 
   afterAll(() => sut.cleanup());
 
-  it('10,000 anonymous pages, refused forms and failed sign-ins leave the sessions as they were', async () => {
+  it('10,000 anonymous pages, refused forms, failed sign-ins and reset requests leave the sessions as they were', async () => {
     // One signed-in person, so that "as it was" is not merely "empty".
     const account = await register(sut.agent());
     await logIn(sut.agent(), account.email, account.password);

@@ -21,6 +21,8 @@ export interface RateLimitConfig {
   loginAttemptsPerMinute: number;
   loginAttemptsPerNetworkPerMinute: number;
   registrationsPerHour: number;
+  resetRequestsPerAddressPerHour: number;
+  resetRequestsPerNetworkPerHour: number;
   lockoutThreshold: number;
   lockoutMs: number;
 }
@@ -155,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginAttemptsPerMinute: parsed.THROTTLE_LOGIN_PER_MINUTE,
       loginAttemptsPerNetworkPerMinute: parsed.THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE,
       registrationsPerHour: parsed.THROTTLE_REGISTER_PER_HOUR,
+      resetRequestsPerAddressPerHour: parsed.THROTTLE_RESET_PER_ADDRESS_PER_HOUR,
+      resetRequestsPerNetworkPerHour: parsed.THROTTLE_RESET_PER_NETWORK_PER_HOUR,
       lockoutThreshold: parsed.LOCKOUT_THRESHOLD,
       lockoutMs: parsed.LOCKOUT_MINUTES * MINUTE,
     },

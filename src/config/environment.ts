@@ -176,6 +176,17 @@ export class Environment {
   @WholeNumber(1, 100000)
   THROTTLE_REGISTER_PER_HOUR = 20;
 
+  /**
+   * Password-reset requests allowed for one address in an hour, whether or not it has an
+   * account (the answer must not tell).
+   */
+  @WholeNumber(1, 1000)
+  THROTTLE_RESET_PER_ADDRESS_PER_HOUR = 5;
+
+  /** Password-reset requests allowed per client network (an IPv4 address, an IPv6 /64) an hour. */
+  @WholeNumber(1, 100000)
+  THROTTLE_RESET_PER_NETWORK_PER_HOUR = 20;
+
   /** Consecutive failed sign-ins, from any IP, that lock an account. */
   @WholeNumber(1, 1000)
   LOCKOUT_THRESHOLD = 20;
@@ -222,6 +233,8 @@ export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
   'THROTTLE_LOGIN_PER_MINUTE',
   'THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE',
   'THROTTLE_REGISTER_PER_HOUR',
+  'THROTTLE_RESET_PER_ADDRESS_PER_HOUR',
+  'THROTTLE_RESET_PER_NETWORK_PER_HOUR',
   'LOCKOUT_THRESHOLD',
   'LOCKOUT_MINUTES',
   'SESSION_IDLE_MINUTES',

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HousekeepingService } from './housekeeping.service';
 
-/** Deletes expired sessions and ended rate-limit counters from the database, on a timer. */
+/** Deletes expired sessions, ended rate-limit counters and expired tokens, on a timer. */
 @Module({
   providers: [
     {

@@ -4,10 +4,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, DeleteQueryBuilder, DeleteResult, ObjectLiteral } from 'typeorm';
+import { Token } from '../auth/core/tokens/token.entity';
 import { loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../infra/database/data-source-options';
 import { RateLimit } from '../rate-limits/rate-limit.entity';
 import { Session } from '../sessions/session.entity';
+import { User } from '../users/user.entity';
 import { HousekeepingService } from './housekeeping.service';
 
 describe(HousekeepingService.name, () => {
@@ -48,7 +50,25 @@ describe(HousekeepingService.name, () => {
     }
     return keys;
   };
-  const count = (entity: typeof Session | typeof RateLimit) =>
+  /** `count` tokens of one user ending at `expiresAt`, inserted 100 to a statement. */
+  const insertTokens = async (count: number, expiresAt: number) => {
+    const { identifiers } = await dataSource.getRepository(User).insert({
+      username: `u${++sequence}`,
+      usernameKey: `u${sequence}`,
+      email: `u${sequence}@example.com`,
+      passwordHash: 'hash',
+    });
+    const userId = identifiers[0].id as number;
+    for (let first = 0; first < count; first += 100) {
+      const batch = Array.from({ length: Math.min(100, count - first) }, () => {
+        sequence += 1;
+        const digest = sequence.toString(16).padStart(64, '0');
+        return { digest, purpose: 'password_reset' as const, userId, boundTo: digest, expiresAt };
+      });
+      await dataSource.createQueryBuilder().insert().into(Token).values(batch).execute();
+    }
+  };
+  const count = (entity: typeof Session | typeof RateLimit | typeof Token) =>
     dataSource.getRepository<ObjectLiteral>(entity).count();
 
   /** The rows each DELETE statement removed, in order. */
@@ -68,7 +88,7 @@ describe(HousekeepingService.name, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'housekeeping-'));
     const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'test.db')}` });
-    dataSource = new DataSource(dataSourceOptions(config, [Session, RateLimit]));
+    dataSource = new DataSource(dataSourceOptions(config, [Session, RateLimit, User, Token]));
     await dataSource.initialize();
     await dataSource.runMigrations();
     jest.spyOn(Logger.prototype, 'log').mockImplementation();
@@ -77,6 +97,7 @@ describe(HousekeepingService.name, () => {
   beforeEach(async () => {
     await dataSource.getRepository(Session).clear();
     await dataSource.getRepository(RateLimit).clear();
+    await dataSource.getRepository(Token).clear();
   });
 
   afterAll(async () => {
@@ -85,21 +106,24 @@ describe(HousekeepingService.name, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('deletes expired sessions and ended counters, at most 1,000 rows a statement', async () => {
+  it('deletes expired sessions, ended counters and expired tokens, at most 1,000 rows a statement', async () => {
     const now = Date.now();
     await insertSessions(2500, now - 1000);
     await insertCounters(1200, now - 1000);
+    await insertTokens(1100, now - 1000);
     const liveSessions = await insertSessions(30, now + 60_000);
     const liveCounters = await insertCounters(20, now + 60_000);
+    await insertTokens(5, now + 60_000);
     const deletes = watchDeletes();
 
     const run = await new HousekeepingService(dataSource).run(now);
 
     deletes.restore();
-    expect(run).toEqual({ sessions: 2500, rateLimits: 1200 });
-    expect(deletes.affected).toEqual([1000, 1000, 500, 1000, 200]);
+    expect(run).toEqual({ sessions: 2500, rateLimits: 1200, tokens: 1100 });
+    expect(deletes.affected).toEqual([1000, 1000, 500, 1000, 200, 1000, 100]);
     await expect(count(Session)).resolves.toBe(liveSessions.length);
     await expect(count(RateLimit)).resolves.toBe(liveCounters.length);
+    await expect(count(Token)).resolves.toBe(5);
   });
 
   it('gives the freed pages back, so the SQLite file shrinks after a flood', async () => {
@@ -134,15 +158,19 @@ describe(HousekeepingService.name, () => {
 
     deletes.restore();
     expect(runs).toEqual([
-      { sessions: 300, rateLimits: 50 },
-      { sessions: 300, rateLimits: 0 },
-      { sessions: 150, rateLimits: 0 },
+      { sessions: 300, rateLimits: 50, tokens: 0 },
+      { sessions: 300, rateLimits: 0, tokens: 0 },
+      { sessions: 150, rateLimits: 0, tokens: 0 },
     ]);
     expect(Math.max(...deletes.affected)).toBe(100);
     // Per table and run: at most 3 statements, one fewer once a statement finds less than 100.
-    expect(deletes.affected).toEqual([100, 100, 100, 50, 100, 100, 100, 0, 100, 50, 0]);
+    expect(deletes.affected).toEqual([
+      ...[100, 100, 100, 50, 0],
+      ...[100, 100, 100, 0, 0],
+      ...[100, 50, 0, 0],
+    ]);
     await expect(count(Session)).resolves.toBe(live.length);
-    await expect(sut.run(now)).resolves.toEqual({ sessions: 0, rateLimits: 0 });
+    await expect(sut.run(now)).resolves.toEqual({ sessions: 0, rateLimits: 0, tokens: 0 });
   });
 
   it('keeps a row that ends after now: the end itself counts as ended', async () => {
@@ -153,6 +181,7 @@ describe(HousekeepingService.name, () => {
     await expect(new HousekeepingService(dataSource).run(now)).resolves.toEqual({
       sessions: 1,
       rateLimits: 0,
+      tokens: 0,
     });
     await expect(count(Session)).resolves.toBe(1);
   });
@@ -191,8 +220,8 @@ describe(HousekeepingService.name, () => {
     } as unknown as DataSource);
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation();
 
-    await expect(broken.run()).resolves.toEqual({ sessions: 0, rateLimits: 0 });
-    expect(warn).toHaveBeenCalledTimes(2);
+    await expect(broken.run()).resolves.toEqual({ sessions: 0, rateLimits: 0, tokens: 0 });
+    expect(warn).toHaveBeenCalledTimes(3);
     warn.mockRestore();
   });
 });

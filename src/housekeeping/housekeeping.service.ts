@@ -1,5 +1,6 @@
 import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { Token } from '../auth/core/tokens/token.entity';
 import { RateLimit } from '../rate-limits/rate-limit.entity';
 import { Session } from '../sessions/session.entity';
 
@@ -33,15 +34,17 @@ const RATE_LIMITS: Expiring = {
   key: 'key',
   endsAt: 'reset_at',
 };
+const TOKENS: Expiring = { entity: Token, table: 'tokens', key: 'digest', endsAt: 'expires_at' };
 
 export interface HousekeepingRun {
   sessions: number;
   rateLimits: number;
+  tokens: number;
 }
 
 /**
  * Deletes what has ended from the database: expired sessions (never read again: the store
- * refuses them) and ended rate-limit counters. Every 10 minutes, on every instance (two
+ * refuses them), ended rate-limit counters and expired tokens (used or not). Every 10 minutes, on every instance (two
  * instances deleting at once only find fewer rows), in short statements of at most 1,000 rows
  * and at most 10 of them per table and run, so that a large backlog never holds a lock or the
  * SQLite database for long; the rest waits for the next run. With REDIS_URL, sessions and
@@ -83,10 +86,11 @@ export class HousekeepingService implements OnApplicationBootstrap, OnModuleDest
     const run = {
       sessions: await this.deleteEnded(SESSIONS, now),
       rateLimits: await this.deleteEnded(RATE_LIMITS, now),
+      tokens: await this.deleteEnded(TOKENS, now),
     };
-    if (run.sessions + run.rateLimits > 0) {
+    if (run.sessions + run.rateLimits + run.tokens > 0) {
       this.logger.log(
-        `Deleted ${run.sessions} expired sessions and ${run.rateLimits} ended rate-limit counters`,
+        `Deleted ${run.sessions} expired sessions, ${run.rateLimits} ended rate-limit counters and ${run.tokens} expired tokens`,
       );
       await this.shrinkSqliteFile();
     }

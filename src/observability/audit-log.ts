@@ -10,15 +10,19 @@ export type SecurityEvent =
   | 'authn_login_fail'
   | 'authn_login_lock'
   | 'authn_throttled'
+  | 'authn_password_change'
+  | 'authn_token_created'
+  | 'authn_token_reuse'
   | 'session_created'
   | 'session_expired'
   | 'session_destroyed'
   | 'malicious_csrf'
-  | 'user_created';
+  | 'user_created'
+  | 'user_updated';
 
 export interface SecurityEventDetails {
   userId?: number;
-  /** The email a sign-in or registration was for, normalised. */
+  /** The email a sign-in, registration or password reset was for, normalised. */
   email?: string;
   reason?: string;
 }

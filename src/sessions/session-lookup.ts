@@ -7,6 +7,8 @@ export interface SessionWithUserRow {
   userId: number | string | null;
   username: string | null;
   email: string | null;
+  /** A Date, an ISO string or an epoch number, as the engine gives it; null when unverified. */
+  emailVerifiedAt: Date | string | number | null;
 }
 
 /** Finds a session and its user in one query. */
@@ -16,7 +18,7 @@ export interface SessionLookup {
 
 const COLUMNS =
   'SELECT s.data AS data, s.expires_at AS "expiresAt", u.id AS "userId", ' +
-  'u.username AS username, u.email AS email ' +
+  'u.username AS username, u.email AS email, u.email_verified_at AS "emailVerifiedAt" ' +
   'FROM sessions s LEFT JOIN users u ON u.id = s.user_id';
 
 /** The part of sqlite3's connection that the lookup uses. */

@@ -35,6 +35,7 @@ export interface SessionUser {
   id: number;
   username: string;
   email: string;
+  emailVerified: boolean;
 }
 
 /** Per request (weakly: forgotten with it), the user its store loaded with its session. */

@@ -92,9 +92,15 @@ describe(TypeormSessionStore.name, () => {
       id: userId,
       username: 'Loaded',
       email: 'loaded@example.com',
+      emailVerified: false,
     });
     expect(userLoadedWithSession(other)).toBeUndefined();
     expect(userLoadedWithSession({} as Request)).toBeUndefined();
+
+    await dataSource.getRepository(User).update({ id: userId }, { emailVerifiedAt: new Date() });
+    const later = { sessionID: withUser } as Request;
+    sut.createSession(later, (await get(withUser)) as SessionData);
+    expect(userLoadedWithSession(later)).toMatchObject({ id: userId, emailVerified: true });
   });
 
   it('gives back the session it stored, expiring an idle period from now', async () => {

@@ -61,6 +61,7 @@ export class TypeormSessionStore extends UserSessionStoreBase {
           id: Number(row.userId),
           username: row.username as string,
           email: row.email as string,
+          emailVerified: Boolean(row.emailVerifiedAt),
         });
       }
       return session;

@@ -25,4 +25,11 @@ export class User {
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt!: Date;
+
+  /**
+   * When the owner proved, by a link mailed to it, that the address is theirs; null until then
+   * (accounts made before addresses were verified included: nobody has checked theirs).
+   */
+  @Column({ name: 'email_verified_at', type: Date, nullable: true })
+  emailVerifiedAt!: Date | null;
 }

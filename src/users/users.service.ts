@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { FieldErrors, FormError } from '../web/form-error';
 import { uniqueViolation } from './unique-violation';
 import { User } from './user.entity';
@@ -25,16 +25,39 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email });
+  }
+
   /** The only query that loads the password hash: for checking a sign-in. */
   findByEmailWithPasswordHash(email: string): Promise<User | null> {
     return this.users.findOne({
       where: { email },
-      select: { id: true, username: true, email: true, passwordHash: true, createdAt: true },
+      select: {
+        id: true,
+        username: true,
+        email: true,
+        passwordHash: true,
+        createdAt: true,
+        emailVerifiedAt: true,
+      },
     });
   }
 
   async updatePasswordHash(id: number, passwordHash: string): Promise<void> {
     await this.users.update({ id }, { passwordHash });
+  }
+
+  /**
+   * Marks the address verified, if it is still the account's address and was not verified yet;
+   * false when nothing changed.
+   */
+  async markEmailVerified(id: number, email: string): Promise<boolean> {
+    const { affected } = await this.users.update(
+      { id, email, emailVerifiedAt: IsNull() },
+      { emailVerifiedAt: new Date() },
+    );
+    return (affected ?? 0) > 0;
   }
 
   /** Refuses a username or email that an account already has, naming each one taken. */

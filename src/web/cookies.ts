@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { CookieOptions, NextFunction, Request, Response } from 'express';
 
 const SETTING = 'secure cookies';
 
@@ -28,4 +28,22 @@ export function textCookiesOnly(req: Request, _res: Response, next: NextFunction
     }
   }
   next();
+}
+
+/**
+ * The name and options of a short-lived cookie of the app's own, signed by cookie-parser:
+ * HttpOnly, SameSite=Lax, Path=/, and over HTTPS `Secure` with the `__Host-` prefix, which no
+ * other host can set.
+ */
+export function signedCookie(req: Request, name: string): { name: string; options: CookieOptions } {
+  const secure = secureCookies(req);
+  return {
+    name: secure ? `__Host-${name}` : name,
+    options: { httpOnly: true, sameSite: 'lax', path: '/', secure, signed: true },
+  };
+}
+
+/** The value of the signed cookie `name` (see `signedCookie`), or undefined. */
+export function signedCookieValue(req: Request, name: string): unknown {
+  return (req.signedCookies as Record<string, unknown> | undefined)?.[name];
 }

@@ -1,11 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CSRF_ERROR_CODE } from './csrf';
+import { PageException } from './page.exception';
 import { RedirectException } from './redirect.exception';
 import { TooManyAttemptsException } from './too-many-attempts.exception';
 import { flash } from './flash';
 import { pageLocals } from './pages';
-import { safeRedirectPath } from './safe-redirect';
+import { refererPath } from './safe-redirect';
 
 /** What a person is told for each status; never the exception's own text. */
 const MESSAGES: Record<number, { heading: string; message: string }> = {
@@ -29,8 +30,9 @@ const MESSAGES: Record<number, { heading: string; message: string }> = {
 };
 
 /**
- * The last word on every error: redirects for the auth guards, the "form expired" page for a
- * bad CSRF token, and an error page with a generic message (logged when it is the app's fault).
+ * The last word on every error: redirects for the auth guards, a feature's own error page (an
+ * expired link), the "form expired" page for a bad CSRF token, and an error page with a generic
+ * message (logged when it is the app's fault).
  */
 @Catch()
 export class ErrorPageFilter implements ExceptionFilter {
@@ -51,6 +53,12 @@ export class ErrorPageFilter implements ExceptionFilter {
       return;
     }
 
+    if (error instanceof PageException) {
+      const { view, title, form } = error.page;
+      this.render(req, res, error.getStatus(), view, { title, form, ...error.data });
+      return;
+    }
+
     const status = statusOf(error);
     if (status >= 500) {
       this.logger.error(`${req.method} ${req.path} failed`, (error as Error)?.stack);
@@ -59,7 +67,7 @@ export class ErrorPageFilter implements ExceptionFilter {
     if ((error as { code?: unknown })?.code === CSRF_ERROR_CODE) {
       this.render(req, res, status, 'errors/form-expired', {
         title: 'Form expired',
-        retryPath: formPage(req),
+        retryPath: refererPath(req),
       });
       return;
     }
@@ -120,21 +128,4 @@ function statusOf(error: unknown): number {
     return status;
   }
   return 500;
-}
-
-/**
- * The page whose form was sent: the browser names it in `Referer` (the site's Referrer-Policy
- * is same-origin), else the home page. Only a path on this site is ever linked.
- */
-function formPage(req: Request): string {
-  const referer = req.get('referer');
-  if (!referer) {
-    return '/';
-  }
-  try {
-    const url = new URL(referer);
-    return url.host === req.get('host') ? safeRedirectPath(url.pathname + url.search) : '/';
-  } catch {
-    return '/';
-  }
 }

@@ -1,5 +1,5 @@
-import type { CookieOptions, Request, Response } from 'express';
-import { secureCookies } from './cookies';
+import type { Request, Response } from 'express';
+import { signedCookie, signedCookieValue } from './cookies';
 
 export type FlashType = 'success' | 'info' | 'warning' | 'danger';
 
@@ -19,16 +19,10 @@ const MAX_AGE_MS = 60 * 1000;
  * its own), so that a message for a signed-out visitor costs no server state. The cookie is
  * `__Host-flash` over HTTPS, `flash` otherwise.
  */
-function cookie(req: Request): { name: string; options: CookieOptions } {
-  const secure = secureCookies(req);
-  return {
-    name: secure ? '__Host-flash' : 'flash',
-    options: { httpOnly: true, sameSite: 'lax', path: '/', secure, signed: true },
-  };
-}
+const cookie = (req: Request) => signedCookie(req, 'flash');
 
 function waiting(req: Request, name: string): Flash[] {
-  const value = (req.signedCookies as Record<string, unknown> | undefined)?.[name];
+  const value = signedCookieValue(req, name);
   if (typeof value !== 'string') {
     return [];
   }
@@ -65,7 +59,7 @@ export function takeFlashes(req: Request, res: Response): Flash[] {
     return flashes;
   }
   const flashes = waiting(req, name);
-  if ((req.signedCookies as Record<string, unknown> | undefined)?.[name] !== undefined) {
+  if (signedCookieValue(req, name) !== undefined) {
     res.clearCookie(name, options);
   }
   return flashes;

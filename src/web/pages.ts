@@ -18,7 +18,8 @@ export interface PageDefinition {
 export interface PageLocals {
   title: string;
   productName: string;
-  currentUser?: { username: string };
+  /** The signed-in user; the layout asks one whose address is not verified yet to verify it. */
+  currentUser?: { username: string; email: string; emailVerified: boolean };
   /** Set only when the page has a form: every signed-in page has the sign-out button. */
   csrfToken?: string;
   flashes: Flash[];
@@ -35,7 +36,9 @@ export function pageLocals(
   return {
     title: page.title,
     productName: PRODUCT_NAME,
-    currentUser: user ? { username: user.username } : undefined,
+    currentUser: user
+      ? { username: user.username, email: user.email, emailVerified: user.emailVerified }
+      : undefined,
     csrfToken: (user || page.form) && token ? token() : undefined,
     flashes: takeFlashes(req, res),
   };

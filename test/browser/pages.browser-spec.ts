@@ -1,13 +1,16 @@
 import type { Page } from 'playwright-core';
 import {
+  askForResetLink,
   fillRegistration,
   logInThroughPage,
+  openResetFormFromMail,
   registerThroughPage,
   submitButton,
 } from './helpers/auth-pages';
 import { whileSessionsTableIsGone } from './helpers/app-process';
 import { navigate, useBrowserSuite } from './helpers/browser-suite';
 import { accessibilityProblems, clearScreenshots, screenshot, VIEWPORTS } from './helpers/checks';
+import { linkPath, mailTo } from './helpers/mailbox';
 
 describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () => {
   const sut = useBrowserSuite();
@@ -17,6 +20,16 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
   async function signIn(page: Page): Promise<void> {
     const account = await registerThroughPage(page);
     await logInThroughPage(page, account.email, account.password);
+  }
+
+  const openResetForm = (page: Page) => openResetFormFromMail(page, sut.app);
+
+  /** Signs a new account in, and opens the verification link of its mail. */
+  async function openVerifyLink(page: Page): Promise<void> {
+    const account = await registerThroughPage(page);
+    await logInThroughPage(page, account.email, account.password);
+    const mail = await mailTo(sut.app, account.email, 'Confirm your email address');
+    await page.goto(linkPath(mail, '/verify-email'));
   }
 
   // Each opens one page in one state; the name is the screenshot's.
@@ -43,6 +56,49 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
       },
     ],
     ['home', 'Home', signIn],
+    [
+      'home-link-sent-again',
+      'Home',
+      async (page) => {
+        await signIn(page);
+        await navigate(page, () =>
+          page.getByRole('button', { name: 'Send the link again', exact: true }).click(),
+        );
+      },
+    ],
+    ['forgot-password', 'Forgot your password?', (page) => page.goto('/forgot-password')],
+    [
+      'forgot-password-errors',
+      'Forgot your password?',
+      (page) => askForResetLink(page, 'not-an-address'),
+    ],
+    [
+      'login-reset-link-sent',
+      'Log in',
+      (page) => askForResetLink(page, 'someone.forgetful@example.com'),
+    ],
+    ['reset-password', 'Choose a new password', openResetForm],
+    [
+      'reset-password-errors',
+      'Choose a new password',
+      async (page) => {
+        await openResetForm(page);
+        await page.getByLabel('New password', { exact: true }).fill('short');
+        await page.getByLabel('Confirm new password', { exact: true }).fill('other');
+        await navigate(page, () => submitButton(page, 'Save the new password').click());
+      },
+    ],
+    ['reset-link-expired-400', 'Link expired', (page) => page.goto('/reset-password?token=bad')],
+    ['verify-email', 'Confirm your email address', openVerifyLink],
+    [
+      'home-verified',
+      'Home',
+      async (page) => {
+        await openVerifyLink(page);
+        await navigate(page, () => submitButton(page, 'Confirm my address').click());
+      },
+    ],
+    ['verify-link-expired-400', 'Link expired', (page) => page.goto('/verify-email?token=bad')],
     [
       'logout',
       'Log out',

@@ -1,10 +1,12 @@
 import { aRegistration, csrfTokenIn } from './forms';
 
 /**
- * Sends `total` requests of signed-out visitors to the app at `base` (16 at a time): the login
- * and registration pages, the guarded home page, a missing page, registrations the form refuses,
- * wrong sign-ins (for new emails and for `knownEmail`), and a form without its token. Fails on
- * any other status, or on any answer that sets a session cookie.
+ * Sends `total` requests of signed-out visitors to the app at `base` (16 at a time): the login,
+ * registration and forgotten-password pages, the guarded home page, a missing page, dead reset
+ * and verification links, registrations the form refuses, wrong sign-ins (for new emails and for
+ * `knownEmail`), reset requests (refused, and for new addresses), dead tokens sent to the reset
+ * and verification forms, and a form without its token. Fails on any other status, or on any
+ * answer that sets a session cookie.
  */
 export async function sendAnonymousTraffic(
   base: string,
@@ -28,6 +30,9 @@ export async function sendAnonymousTraffic(
     [200, () => fetch(`${base}/login?next=%2Faccount`)],
     [303, () => fetch(`${base}/`, { redirect: 'manual' })],
     [404, () => fetch(`${base}/no-such-page`)],
+    [200, () => fetch(`${base}/forgot-password`)],
+    [400, () => fetch(`${base}/reset-password?token=bad`)],
+    [400, () => fetch(`${base}/verify-email?token=bad`)],
     [
       422,
       () => post('/register', { ...aRegistration(), confirmPassword: 'not-the-same-password' }),
@@ -35,6 +40,19 @@ export async function sendAnonymousTraffic(
     // A new email each time, so that the per-(email, IP) throttle never answers instead.
     [401, () => post('/login', { email: aRegistration().email, password: 'not-the-password' })],
     [403, () => post('/login', { email: knownEmail, password: 'not-the-password' }, false)],
+    [422, () => post('/forgot-password', { email: 'not-an-address' })],
+    // A new address each time, so that the per-address limit never answers instead.
+    [303, () => post('/forgot-password', { email: aRegistration().email })],
+    [
+      400,
+      () =>
+        post('/reset-password', {
+          token: 'bad',
+          password: 'a-new-passphrase-1',
+          confirmPassword: 'a-new-passphrase-1',
+        }),
+    ],
+    [400, () => post('/verify-email', { token: 'bad' })],
   ];
 
   let sent = 0;

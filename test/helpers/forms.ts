@@ -100,3 +100,10 @@ export function sessionCookie(res: Response): string | undefined {
   const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   return cookies.find((cookie) => cookie.startsWith('sid='))?.split(';')[0];
 }
+
+/** The messages (alerts) a page shows, each as `type: text`, such as `info: ...`. */
+export function alertsIn(html: string): string[] {
+  return [...html.matchAll(/<div class="alert alert-(\w+)"[^>]*>([^<]*)</g)].map(
+    ([, type, text]) => `${type}: ${text.trim()}`,
+  );
+}

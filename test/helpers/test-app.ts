@@ -58,7 +58,7 @@ export interface TestApp {
   sql<T>(sql: string, params?: unknown[]): Promise<T>;
   /** How many rows of `table` match `where`. */
   countRows(
-    table: 'users' | 'sessions' | 'rate_limits',
+    table: 'users' | 'sessions' | 'rate_limits' | 'tokens',
     where?: string,
     params?: unknown[],
   ): Promise<number>;
@@ -122,6 +122,8 @@ export async function startTestApp(
     THROTTLE_LOGIN_PER_MINUTE: '1000',
     THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE: '100000',
     THROTTLE_REGISTER_PER_HOUR: '100000',
+    THROTTLE_RESET_PER_ADDRESS_PER_HOUR: '1000',
+    THROTTLE_RESET_PER_NETWORK_PER_HOUR: '100000',
     LOCKOUT_THRESHOLD: '1000',
     ...env,
   });

@@ -35,9 +35,11 @@ describe('Signed-out visitors cost no server state, with Redis and PostgreSQL', 
     app = await startAppProcess({
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
-      // 1,250 refused registrations and 2,500 failed sign-ins from one address: 422 and 401, not 429.
+      // Hundreds of refused registrations, failed sign-ins and reset requests from one address:
+      // 422, 401 and 303, not 429.
       THROTTLE_REGISTER_PER_HOUR: '100000',
       THROTTLE_LOGIN_PER_NETWORK_PER_MINUTE: '100000',
+      THROTTLE_RESET_PER_NETWORK_PER_HOUR: '100000',
     });
   });
 

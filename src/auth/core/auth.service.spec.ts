@@ -59,12 +59,17 @@ describe(AuthService.name, () => {
   });
 
   describe('validateCredentials', () => {
-    it('returns only the id, username and email for the right password', async () => {
+    it('returns only the id, username, email and whether it is verified for the right password', async () => {
       givenAlice();
 
       const result = await sut.validateCredentials('alice@example.com', PASSWORD, IP);
 
-      expect(result).toEqual({ id: 1, username: 'Alice', email: 'alice@example.com' });
+      expect(result).toEqual({
+        id: 1,
+        username: 'Alice',
+        email: 'alice@example.com',
+        emailVerified: false,
+      });
       expect(passwords.verify).toHaveBeenCalledWith(PASSWORD, HASH);
     });
 
@@ -173,6 +178,7 @@ describe(AuthService.name, () => {
           id: 1,
           username: 'Alice',
           email: 'alice@example.com',
+          emailVerified: false,
         });
 
         expect(users.updatePasswordHash).toHaveBeenCalledWith(1, NEW_HASH);

@@ -6,6 +6,7 @@ import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { SignInLimiter } from './sign-in-limiter';
 import { endSession, startSession } from './login-session';
+import { sessionUserOf } from './session.serializer';
 import { PasswordService } from './passwords/password.service';
 
 @Injectable()
@@ -39,7 +40,7 @@ export class AuthService {
     await this.limiter.recordSuccess(email, ip);
     await this.upgradeHash(user, password);
     this.audit.record('authn_login_success', { userId: user.id, email });
-    return { id: user.id, username: user.username, email: user.email };
+    return sessionUserOf(user);
   }
 
   /** Re-hashes at the current BCRYPT_COST; a failure only postpones it to the next sign-in. */

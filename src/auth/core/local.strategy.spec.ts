@@ -7,7 +7,12 @@ const requestFactory = (overrides: Partial<Request> = {}): Request =>
   ({ ip: '203.0.113.7', ...overrides }) as Request;
 
 describe(LocalStrategy.name, () => {
-  const user: Express.User = { id: 1, username: 'Alice', email: 'alice@example.com' };
+  const user: Express.User = {
+    id: 1,
+    username: 'Alice',
+    email: 'alice@example.com',
+    emailVerified: false,
+  };
   let auth: jest.Mocked<Pick<AuthService, 'validateCredentials'>>;
   let sut: LocalStrategy;
 

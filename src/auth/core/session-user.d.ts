@@ -5,6 +5,8 @@ declare global {
       id: number;
       username: string;
       email: string;
+      /** Whether the address has been verified (see User.emailVerifiedAt). */
+      emailVerified: boolean;
     }
   }
 }

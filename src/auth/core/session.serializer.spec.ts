@@ -21,7 +21,10 @@ describe(SessionSerializer.name, () => {
   it('keeps only the user id in the session', () => {
     const done = jest.fn();
 
-    sut.serializeUser({ id: 42, username: 'Alice', email: 'alice@example.com' }, done);
+    sut.serializeUser(
+      { id: 42, username: 'Alice', email: 'alice@example.com', emailVerified: true },
+      done,
+    );
 
     expect(done).toHaveBeenCalledWith(null, 42);
   });
@@ -44,12 +47,21 @@ describe(SessionSerializer.name, () => {
 
     await expect(deserialize(7)).resolves.toEqual([
       null,
-      { id: 7, username: 'Alice', email: 'alice@example.com' },
+      { id: 7, username: 'Alice', email: 'alice@example.com', emailVerified: false },
+    ]);
+  });
+
+  it('says whether the address is verified', async () => {
+    users.findById.mockResolvedValue(userFactory({ id: 7, emailVerifiedAt: new Date() }));
+
+    await expect(deserialize(7)).resolves.toEqual([
+      null,
+      { id: 7, username: 'Alice', email: 'alice@example.com', emailVerified: true },
     ]);
   });
 
   it('takes the user the session store loaded with the session, without a query', async () => {
-    const loaded = { id: 7, username: 'Alice', email: 'alice@example.com' };
+    const loaded = { id: 7, username: 'Alice', email: 'alice@example.com', emailVerified: true };
     const spy = jest.spyOn(sessionStore, 'userLoadedWithSession').mockReturnValue(loaded);
     try {
       await expect(deserialize(7)).resolves.toEqual([null, loaded]);
@@ -59,7 +71,7 @@ describe(SessionSerializer.name, () => {
       users.findById.mockResolvedValue(userFactory({ id: 9 }));
       await expect(deserialize(9)).resolves.toEqual([
         null,
-        { id: 9, username: 'Alice', email: 'alice@example.com' },
+        { id: 9, username: 'Alice', email: 'alice@example.com', emailVerified: false },
       ]);
       expect(users.findById).toHaveBeenCalledWith(9);
     } finally {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportSerializer } from '@nestjs/passport';
 import { currentRequest } from '../../observability/request-context';
 import { userLoadedWithSession } from '../../sessions/session-store';
+import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 
 type Done<T> = (error: unknown, value?: T) => void;
@@ -29,15 +30,21 @@ export class SessionSerializer extends PassportSerializer {
     }
     const loaded = userLoadedWithSession(currentRequest());
     if (loaded?.id === id) {
-      done(null, { id: loaded.id, username: loaded.username, email: loaded.email });
+      const { username, email, emailVerified } = loaded;
+      done(null, { id, username, email, emailVerified });
       return;
     }
-    this.users
-      .findById(id)
-      .then(
-        (user) =>
-          done(null, user ? { id: user.id, username: user.username, email: user.email } : false),
-        done,
-      );
+    this.users.findById(id).then((user) => done(null, user ? sessionUserOf(user) : false), done);
   }
+}
+
+/** What a request keeps of its signed-in user. */
+export function sessionUserOf(user: User): Express.User {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    // A query that did not load the column leaves it undefined: not verified, as far as we know.
+    emailVerified: Boolean(user.emailVerifiedAt),
+  };
 }

@@ -1,23 +1,8 @@
 import { Transform } from 'class-transformer';
-import {
-  IsEmail,
-  IsString,
-  Length,
-  Matches,
-  MaxLength,
-  registerDecorator,
-  ValidationArguments,
-  ValidationOptions,
-} from 'class-validator';
+import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { textField } from '../../web/text-field';
-import {
-  HasPasswordLength,
-  IsNotCommonPassword,
-  IsNotPersonalPassword,
-} from '../core/passwords/password-rules';
+import { IsNewPassword, IsNotPersonalPassword, IsSameAs } from '../core/passwords/password-rules';
 import { normaliseEmail } from '../../users/normalise-email';
-
-const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
 
 // class-validator runs a property's decorators from the bottom up and the form shows the first
 // failure, so each field is read from its most basic check (at the bottom) up to its finest.
@@ -36,28 +21,10 @@ export class RegisterDto {
   email!: string;
 
   @IsNotPersonalPassword()
-  @IsNotCommonPassword()
-  @HasPasswordLength()
-  @Matches(NO_CONTROL_CHARACTERS, { message: 'Password must not contain control characters' })
-  @IsString(textField('Password'))
+  @IsNewPassword()
   password!: string;
 
   @IsSameAs('password', { message: 'Passwords must match!' })
   @IsString(textField('Password confirmation'))
   confirmPassword!: string;
-}
-
-function IsSameAs(property: string, options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isSameAs',
-      target: object.constructor,
-      propertyName,
-      constraints: [property],
-      options,
-      validator: {
-        validate: (value: unknown, { object, constraints }: ValidationArguments) =>
-          value === (object as Record<string, unknown>)[constraints[0] as string],
-      },
-    });
 }

@@ -1,9 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { userFactory } from '../../../test/factories/user.factory';
 import { AuditLog } from '../../observability/audit-log';
 import { UsersService } from '../../users/users.service';
 import { FormError } from '../../web/form-error';
 import { PasswordService } from '../core/passwords/password.service';
+import { VerificationMailer } from '../core/verification-mailer';
 import { RegisterDto } from './register.dto';
 import { RegistrationService } from './registration.service';
 
@@ -24,6 +26,7 @@ describe(RegistrationService.name, () => {
   let users: jest.Mocked<Pick<UsersService, 'assertAvailable' | 'create'>>;
   let passwords: jest.Mocked<Pick<PasswordService, 'hash'>>;
   let audit: jest.Mocked<Pick<AuditLog, 'record'>>;
+  let verification: jest.Mocked<Pick<VerificationMailer, 'send'>>;
 
   beforeEach(async () => {
     users = {
@@ -34,12 +37,14 @@ describe(RegistrationService.name, () => {
     };
     passwords = { hash: jest.fn().mockResolvedValue(HASH) };
     audit = { record: jest.fn() };
+    verification = { send: jest.fn().mockResolvedValue({ sent: true }) };
     const module = await Test.createTestingModule({
       providers: [
         RegistrationService,
         { provide: UsersService, useValue: users },
         { provide: PasswordService, useValue: passwords },
         { provide: AuditLog, useValue: audit },
+        { provide: VerificationMailer, useValue: verification },
       ],
     }).compile();
     sut = module.get(RegistrationService);
@@ -73,6 +78,28 @@ describe(RegistrationService.name, () => {
     });
   });
 
+  it('mails the new account a link to verify its address', async () => {
+    const user = await sut.register(registerFormFactory());
+
+    expect(verification.send).toHaveBeenCalledTimes(1);
+    expect(verification.send).toHaveBeenCalledWith(user);
+    expect(verification.send.mock.invocationCallOrder[0]).toBeGreaterThan(
+      users.create.mock.invocationCallOrder[0],
+    );
+  });
+
+  it('still makes the account, with a warning, when the link cannot be made', async () => {
+    verification.send.mockRejectedValue(new Error('SQLITE_BUSY: database is locked'));
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+
+    try {
+      await expect(sut.register(registerFormFactory())).resolves.toMatchObject({ id: 1 });
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('database is locked'));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('spends no bcrypt work, creates nothing and records nothing when the name is taken', async () => {
     const taken = new FormError({ username: ['Username already taken!'] });
     users.assertAvailable.mockRejectedValue(taken);
@@ -81,6 +108,7 @@ describe(RegistrationService.name, () => {
     expect(passwords.hash).not.toHaveBeenCalled();
     expect(users.create).not.toHaveBeenCalled();
     expect(audit.record).not.toHaveBeenCalled();
+    expect(verification.send).not.toHaveBeenCalled();
   });
 
   it('never puts the password or its hash in the audit event', async () => {

@@ -1,15 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '../../observability/audit-log';
 import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { PasswordService } from '../core/passwords/password.service';
+import { VerificationMailer } from '../core/verification-mailer';
 import { RegisterDto } from './register.dto';
 
 @Injectable()
 export class RegistrationService {
+  private readonly logger = new Logger(RegistrationService.name);
+
   constructor(
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
+    private readonly verification: VerificationMailer,
     private readonly audit: AuditLog,
   ) {}
 
@@ -23,6 +27,16 @@ export class RegistrationService {
       passwordHash,
     });
     this.audit.record('user_created', { userId: user.id, email: user.email });
+    await this.sendVerificationLink(user);
     return user;
+  }
+
+  /** The account is made whatever happens here: the person can ask for the link again. */
+  private async sendVerificationLink(user: User): Promise<void> {
+    try {
+      await this.verification.send(user);
+    } catch (error) {
+      this.logger.warn(`No verification link for a new account: ${(error as Error).message}`);
+    }
   }
 }

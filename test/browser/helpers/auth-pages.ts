@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { aRegistration, Registration } from '../../helpers/forms';
+import type { AppProcess } from './app-process';
 import { navigate, pathOf } from './browser-suite';
+import { linkPath, mailTo } from './mailbox';
 
 const REGISTRATION_LABELS: Record<keyof Registration, string> = {
   username: 'Username',
@@ -42,4 +44,20 @@ export async function logInThroughPage(page: Page, email: string, password: stri
 
 export function submitButton(page: Page, name: string) {
   return page.getByRole('button', { name, exact: true });
+}
+
+/** Asks for a reset link for `email` on the forgotten-password page; the status of the answer. */
+export async function askForResetLink(page: Page, email: string): Promise<number> {
+  await page.goto('/forgot-password');
+  await page.getByLabel('Email address').fill(email);
+  return navigate(page, () => submitButton(page, 'Send the link').click());
+}
+
+/** A new account, and its reset form opened from the link of the mail it asked for. */
+export async function openResetFormFromMail(page: Page, app: AppProcess): Promise<Registration> {
+  const account = await registerThroughPage(page);
+  await askForResetLink(page, account.email);
+  const mail = await mailTo(app, account.email, 'Reset your password');
+  await page.goto(linkPath(mail, '/reset-password'));
+  return account;
 }

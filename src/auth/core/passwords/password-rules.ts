@@ -1,4 +1,11 @@
-import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import {
+  IsString,
+  Matches,
+  registerDecorator,
+  ValidationArguments,
+  ValidationOptions,
+} from 'class-validator';
+import { textField } from '../../../web/text-field';
 import { isCommonPassword } from './common-passwords';
 
 export const PASSWORD_MIN_BYTES = 8;
@@ -46,7 +53,23 @@ export function IsNotCommonPassword(options?: ValidationOptions) {
     });
 }
 
-/** Not the username, the email address or the part of it before the @, in any case. */
+export const PERSONAL_PASSWORD = 'Password must not be your username or email address';
+
+/**
+ * Whether the password is the username, the email address or the part of it before the @, in
+ * any case.
+ */
+export function isPersonalPassword(
+  password: string,
+  { username, email }: { username?: unknown; email?: unknown },
+): boolean {
+  const personal = [username, email, typeof email === 'string' ? email.split('@')[0] : '']
+    .filter((part): part is string => typeof part === 'string' && part.length > 0)
+    .map((part) => part.toLowerCase());
+  return personal.includes(password.toLowerCase());
+}
+
+/** Not the username or email address of the same form (see isPersonalPassword). */
 export function IsNotPersonalPassword(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
     registerDecorator({
@@ -55,18 +78,48 @@ export function IsNotPersonalPassword(options?: ValidationOptions) {
       propertyName,
       options,
       validator: {
-        validate: (value: unknown, { object }: ValidationArguments) => {
-          if (typeof value !== 'string') {
-            return false;
-          }
-          const { username, email } = object as { username?: unknown; email?: unknown };
-          const password = value.toLowerCase();
-          const personal = [username, email, typeof email === 'string' ? email.split('@')[0] : '']
-            .filter((part): part is string => typeof part === 'string' && part.length > 0)
-            .map((part) => part.toLowerCase());
-          return !personal.includes(password);
-        },
-        defaultMessage: () => 'Password must not be your username or email address',
+        validate: (value: unknown, { object }: ValidationArguments) =>
+          typeof value === 'string' && !isPersonalPassword(value, object),
+        defaultMessage: () => PERSONAL_PASSWORD,
+      },
+    });
+}
+
+const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
+
+/**
+ * The rules of a new password (a registration, a reset), but the personal one, which needs the
+ * username and email: text, no control character, 8 to 72 bytes, not a common password. The
+ * form shows the first that fails, in this order.
+ */
+export function IsNewPassword() {
+  // Applied in this order, as stacked decorators are from the bottom up: class-validator then
+  // checks them in the same order.
+  const rules = [
+    IsString(textField('Password')),
+    Matches(NO_CONTROL_CHARACTERS, { message: 'Password must not contain control characters' }),
+    HasPasswordLength(),
+    IsNotCommonPassword(),
+  ];
+  return (object: object, propertyName: string) => {
+    for (const rule of rules) {
+      rule(object, propertyName);
+    }
+  };
+}
+
+/** Equal to the field `property` of the same form, such as a password and its confirmation. */
+export function IsSameAs(property: string, options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isSameAs',
+      target: object.constructor,
+      propertyName,
+      constraints: [property],
+      options,
+      validator: {
+        validate: (value: unknown, { object, constraints }: ValidationArguments) =>
+          value === (object as Record<string, unknown>)[constraints[0] as string],
       },
     });
 }

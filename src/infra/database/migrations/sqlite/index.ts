@@ -2,6 +2,8 @@ import { CreateUsersAndSessions1795729124519 } from './1795729124519-CreateUsers
 import { CreateRateLimits1795730231611 } from './1795730231611-CreateRateLimits';
 import { SessionOwnersAndDevices1796031236207 } from './1796031236207-SessionOwnersAndDevices';
 import { IncrementalVacuum1796033680803 } from './1796033680803-IncrementalVacuum';
+import { Tokens1796044831608 } from './1796044831608-Tokens';
+import { EmailVerifiedAt1796045706355 } from './1796045706355-EmailVerifiedAt';
 
 /** SQLite's migrations, oldest first. A new one from `migration:generate` must be added here. */
 export const sqliteMigrations = [
@@ -9,4 +11,6 @@ export const sqliteMigrations = [
   CreateRateLimits1795730231611,
   SessionOwnersAndDevices1796031236207,
   IncrementalVacuum1796033680803,
+  Tokens1796044831608,
+  EmailVerifiedAt1796045706355,
 ];

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { AuditLog } from '../../../observability/audit-log';
+import { User } from '../../../users/user.entity';
+import { Token, TokenPurpose } from './token.entity';
+
+export type { TokenPurpose } from './token.entity';
+
+const MINUTE = 60 * 1000;
+
+/** How long a token of each purpose works after it is made. */
+export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
+  password_reset: 30 * MINUTE,
+  email_verification: 24 * 60 * MINUTE,
+};
+
+/** The user a valid token was made for, as pages and mails may name them. */
+export interface TokenOwner {
+  id: number;
+  username: string;
+  email: string;
+}
+
+/** 256 random bits in base64url: what a link carries. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** A token row with the user's columns that decide whether it still works. */
+interface TokenRow {
+  userId: number | string;
+  boundTo: string;
+  expiresAt: number | string;
+  usedAt: number | string | null;
+  username: string;
+  email: string;
+  passwordHash: string;
+}
+
+/**
+ * Single-use tokens for links sent by mail. A token is 256 random bits; only its SHA-256 is
+ * stored, with its purpose, its user, when it expires and whether it was used. It works once,
+ * before it expires, for its own purpose, and only while what it may change is as it was when
+ * it was made: a reset token dies with any later password change (whatever made it: another
+ * reset, a change in the settings, an operator), a verification token when the address changes.
+ */
+@Injectable()
+export class TokensService {
+  constructor(
+    @InjectRepository(Token) private readonly tokens: Repository<Token>,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Makes a token of `purpose` for the user and returns it: the only time it is seen. */
+  async issue(purpose: TokenPurpose, userId: number): Promise<string> {
+    const user = await this.tokens.manager.findOne(User, {
+      where: { id: userId },
+      select: { id: true, email: true, passwordHash: true },
+    });
+    if (!user) {
+      throw new Error('A token was asked for a user that does not exist');
+    }
+    const token = randomBytes(32).toString('base64url');
+    await this.tokens.insert({
+      digest: digestOf(token),
+      purpose,
+      userId,
+      boundTo: bindingOf(purpose, user),
+      expiresAt: Date.now() + TOKEN_LIFETIME_MS[purpose],
+      usedAt: null,
+    });
+    this.audit.record('authn_token_created', { userId, reason: purpose });
+    return token;
+  }
+
+  /** The owner of `token` when it would be accepted now, without using it; else undefined. */
+  async find(purpose: TokenPurpose, token: unknown): Promise<TokenOwner | undefined> {
+    const row = await this.lookup(purpose, token);
+    if (!row) {
+      return undefined;
+    }
+    const owner = row.usedAt === null ? live(purpose, row) : undefined;
+    if (!owner) {
+      this.refused(purpose, row);
+    }
+    return owner;
+  }
+
+  /**
+   * Uses `token`: its owner when it is accepted, else undefined. Of two requests that use one
+   * token at once, only one gets its owner.
+   */
+  async use(purpose: TokenPurpose, token: unknown): Promise<TokenOwner | undefined> {
+    const owner = await this.find(purpose, token);
+    if (!owner) {
+      return undefined;
+    }
+    const { affected } = await this.tokens
+      .createQueryBuilder()
+      .update(Token)
+      .set({ usedAt: Date.now() })
+      .where('digest = :digest AND used_at IS NULL', { digest: digestOf(token as string) })
+      .execute();
+    if (affected !== 1) {
+      this.audit.record('authn_token_reuse', { userId: owner.id, reason: purpose });
+      return undefined;
+    }
+    return owner;
+  }
+
+  /** The token's row and its user's current state; undefined for a malformed or unknown one. */
+  private async lookup(purpose: TokenPurpose, token: unknown): Promise<TokenRow | undefined> {
+    if (typeof token !== 'string' || !TOKEN.test(token)) {
+      return undefined;
+    }
+    const row = await this.tokens
+      .createQueryBuilder('t')
+      .innerJoin(User, 'u', 'u.id = t.user_id')
+      .select('t.user_id', 'userId')
+      .addSelect('t.bound_to', 'boundTo')
+      .addSelect('t.expires_at', 'expiresAt')
+      .addSelect('t.used_at', 'usedAt')
+      .addSelect('u.username', 'username')
+      .addSelect('u.email', 'email')
+      .addSelect('u.password_hash', 'passwordHash')
+      .where('t.digest = :digest AND t.purpose = :purpose', { digest: digestOf(token), purpose })
+      .getRawOne<TokenRow>();
+    return row ?? undefined;
+  }
+
+  /** A used token that comes back is worth a line in the audit log; a stale one is not. */
+  private refused(purpose: TokenPurpose, row: TokenRow): void {
+    if (row.usedAt !== null) {
+      this.audit.record('authn_token_reuse', { userId: Number(row.userId), reason: purpose });
+    }
+  }
+}
+
+/** The owner of an unused token that has not expired and whose binding still holds. */
+function live(purpose: TokenPurpose, row: TokenRow): TokenOwner | undefined {
+  const current = bindingOf(purpose, { email: row.email, passwordHash: row.passwordHash });
+  if (Number(row.expiresAt) <= Date.now() || row.boundTo !== current) {
+    return undefined;
+  }
+  return { id: Number(row.userId), username: row.username, email: row.email };
+}
+
+export function digestOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** SHA-256 of what a token of `purpose` may change (see Token.boundTo). */
+function bindingOf(purpose: TokenPurpose, user: Pick<User, 'email' | 'passwordHash'>): string {
+  return digestOf(purpose === 'password_reset' ? user.passwordHash : user.email);
+}
