@@ -3,7 +3,8 @@ import { readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
 import type { MailRequest } from '../src/infra/mail/mail.service';
-import { freePort, startSmtpServer, TestSmtpServer } from './helpers/smtp-server';
+import { freePort } from './helpers/free-port';
+import { startSmtpServer, TestSmtpServer } from './helpers/smtp-server';
 import { LogLine, startTestApp, TestApp } from './helpers/test-app';
 
 const APP_URL = 'https://auth.example.test';

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './helpers/free-port';
 
 /** The processes started by the current test; a test that fails or times out leaves none. */
 const started: ChildProcess[] = [];
@@ -22,14 +22,6 @@ function startMain(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () =>
 
 const exitOf = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Waits (up to 45 s: it compiles as it starts) until the app answers /healthz on `port`. */
 async function healthOf(port: number): Promise<number | undefined> {

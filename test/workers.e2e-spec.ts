@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aRegistration, csrfTokenIn } from './helpers/forms';
+import { freePort } from './helpers/free-port';
 import { createTestDatabase, TestDatabase } from './helpers/test-database';
 
 // WORKERS=2: two processes on one port (node:cluster) and one database (SQLite in WAL mode, or
@@ -165,14 +165,6 @@ class Browser {
     }
     throw new Error(`Worker ${worker} answered every GET ${path}`);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('Two workers (WORKERS=2) on one port and one database', () => {
