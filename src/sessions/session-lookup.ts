@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 export interface SessionWithUserRow {
   data: string;
   expiresAt: number | string;
+  /** The latest recorded request (ms since the epoch). */
+  lastSeenAt: number | string;
   userId: number | string | null;
   username: string | null;
   email: string | null;
@@ -16,8 +18,8 @@ export interface SessionLookup {
 }
 
 const COLUMNS =
-  'SELECT s.data AS data, s.expires_at AS "expiresAt", u.id AS "userId", ' +
-  'u.username AS username, u.email AS email ' +
+  'SELECT s.data AS data, s.expires_at AS "expiresAt", s.last_seen_at AS "lastSeenAt", ' +
+  'u.id AS "userId", u.username AS username, u.email AS email ' +
   'FROM sessions s LEFT JOIN users u ON u.id = s.user_id';
 
 /** The part of sqlite3's prepared statement that the lookup uses. */

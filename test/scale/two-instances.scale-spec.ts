@@ -103,7 +103,10 @@ describe('Two instances on one PostgreSQL and one Redis', () => {
     const redis = createClient({ url: redisUrl });
     await redis.connect();
     try {
-      const store = new RedisSessionStore(redis, 60 * 60 * 1000);
+      const store = new RedisSessionStore(redis, {
+        idleMs: 60 * 60 * 1000,
+        rememberMs: 30 * 24 * 60 * 60 * 1000,
+      });
       const userId = await userIdOf(database.url, who.email);
       const sessions = await store.listSessions(userId);
       expect(sessions).toHaveLength(2);
