@@ -21,6 +21,8 @@ export interface SecurityEventDetails {
   /** The email a sign-in or registration was for, normalised. */
   email?: string;
   reason?: string;
+  /** session_created: whether the sign-in asked to be remembered ("Remember me"). */
+  remembered?: boolean;
 }
 
 /**

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../infra/database/data-source-options';
 import { RateLimit } from './rate-limit.entity';
 import { SqlCounterStore } from './sql-counter.store';
+import { fakeClock } from '../../test/helpers/clock';
 
 const MINUTE = 60 * 1000;
 const NOW = new Date('2030-01-01T12:00:00Z').getTime();
@@ -42,21 +43,7 @@ describe(SqlCounterStore.name, () => {
 
   beforeEach(() => {
     // Only the clock is fake: the database driver still needs real timers and ticks.
-    jest.useFakeTimers({
-      now: NOW,
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-    });
+    fakeClock(NOW);
   });
 
   afterEach(() => {
