@@ -57,10 +57,22 @@ describe('Remember me', () => {
   });
 
   it('without the box, the cookie ends with the browser: no Expires, no Max-Age', async () => {
-    const res = await logIn(sut.agent(), account.email, account.password);
+    const agent = sut.agent();
+    const res = await logIn(agent, account.email, account.password);
 
     expect(res.status).toBe(303);
     expect(setSessionCookie(res)).toMatch(/^sid=s%3A[^;]+; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect((await agent.get('/').expect(200)).text).toContain('when you close the browser');
+  });
+
+  it('with the box, the home page says the browser stays signed in', async () => {
+    const agent = sut.agent();
+    await logInRemembered(agent, account.email, account.password);
+
+    const home = await agent.get('/').expect(200);
+
+    expect(home.text).toContain('This browser stays signed in, even once closed');
+    expect(home.text).not.toContain('when you close the browser');
   });
 
   it('with the box, the cookie and the session last REMEMBER_DAYS', async () => {

@@ -181,7 +181,7 @@ describe('The sessions page', () => {
       .replace(/<[^>]+>/g, '')
       .replace(/\s+/g, ' ')
       .trim();
-    expect(name).toMatch(/^End session: Firefox 140 on Linux, signed in \d+ \w+ \d{4}, .* UTC$/);
+    expect(name).toMatch(/^End session for Firefox 140 on Linux, signed in \d+ \w+ \d{4}, .* UTC$/);
   });
 
   it('shows when a remembered session ends', async () => {
@@ -222,7 +222,7 @@ describe('The sessions page', () => {
         await revoke(current, target.handle as string),
       );
 
-      expect(alerts).toEqual(['success: The session on Firefox 140 on Linux has been ended.']);
+      expect(alerts).toEqual(['success: Firefox 140 on Linux has been signed out.']);
       expect(listed.map(({ device }) => device)).toEqual(['Chrome 131 on Windows']);
       const res = await other.agent.get('/');
       expect(res.status).toBe(303);

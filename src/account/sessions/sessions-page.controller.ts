@@ -36,7 +36,7 @@ export class SessionsPageController {
         flash(req, 'success', 'You have been logged out.');
         return { url: '/login' };
       case 'ended':
-        flash(req, 'success', `The session on ${ending.device} has been ended.`);
+        flash(req, 'success', `${ending.device} has been signed out.`);
         break;
       case 'none':
         flash(req, 'warning', 'Nothing was ended: that is not one of your active sessions.');
