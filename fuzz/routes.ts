@@ -21,6 +21,7 @@ export const ROUTES: Route[] = [
         : fresh(rng),
       password: rng.pick(WRONG_PASSWORDS),
       next: rng.pick(NEXT_VALUES),
+      remember: rng.pick(['on', '']),
     }),
   },
   { method: 'GET', path: '/register' },
@@ -60,6 +61,15 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/verify-email/resend', form: () => ({}) },
   { method: 'GET', path: '/logout' },
   { method: 'POST', path: '/logout', form: () => ({}) },
+  { method: 'GET', path: '/account/sessions' },
+  // A handle nobody's session has (a random one matches with odds of 2^-128): never the
+  // handle of a real session, so no session ends. POST /account/sessions/revoke-others is not
+  // here: with a valid token it would rightly end the sessions the checks count on.
+  {
+    method: 'POST',
+    path: '/account/sessions/revoke',
+    form: ({ rng }) => ({ session: rng.chance(0.5) ? rng.string(22) : rng.string(8) }),
+  },
   { method: 'GET', path: '/healthz' },
   { method: 'GET', path: '/static/app.css' },
   { method: 'GET', path: '/static/bootstrap/bootstrap.min.css' },

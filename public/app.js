@@ -40,7 +40,17 @@ function makeDismissible(alert) {
   alert.append(button);
 }
 
+/** A time the server wrote in UTC, shown in the reader's own time zone and language. */
+const localTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+function showLocalTime(time) {
+  const moment = new Date(time.dateTime);
+  if (!Number.isNaN(moment.getTime())) {
+    time.textContent = localTime.format(moment);
+  }
+}
+
 document.querySelectorAll('input[type="password"]').forEach(addPasswordToggle);
+document.querySelectorAll('time[data-local]').forEach(showLocalTime);
 document.querySelectorAll('.alert[data-dismissible]').forEach(makeDismissible);
 // After a refused form, start where the first problem is.
 document.querySelector('[aria-invalid="true"]')?.focus();

@@ -1,5 +1,12 @@
 import TestAgent from 'supertest/lib/agent';
-import { Registration, csrfTokenIn, logIn, register, sessionCookie } from './helpers/forms';
+import {
+  Registration,
+  csrfTokenIn,
+  logIn,
+  logInRemembered,
+  register,
+  sessionCookie,
+} from './helpers/forms';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 /** The session id inside a `sid=s%3A<id>.<signature>` cookie. */
@@ -66,6 +73,7 @@ describe('A user’s sessions (SessionsService)', () => {
       lastSeenAt: expect.any(Date),
       ip: expect.stringContaining('127.0.0.1'),
       userAgent: device.userAgent,
+      rememberedUntil: null,
       current: true,
     });
     expect(session.handle).not.toBe(device.sid);
@@ -130,6 +138,27 @@ describe('A user’s sessions (SessionsService)', () => {
     const sessions = await sut.sessionsService.list(await userIdOf(alice));
 
     expect(sessions.map(({ userAgent }) => userAgent)).toEqual([kept.userAgent]);
+  });
+
+  it('lists a remembered session past SESSION_ABSOLUTE_HOURS, with its end', async () => {
+    const agent = sut.agent().set('User-Agent', 'TestBrowser/remembered');
+    const res = await logInRemembered(agent, alice.email, alice.password);
+    const sid = sidOf(sessionCookie(res) as string);
+    await sut.sql('UPDATE sessions SET created_at = ? WHERE id = ?', [
+      Date.now() - sut.config.sessionTimeouts.absoluteMs - 1000,
+      sid,
+    ]);
+
+    const sessions = await sut.sessionsService.list(await userIdOf(alice));
+
+    expect(sessions).toEqual([
+      expect.objectContaining({
+        userAgent: 'TestBrowser/remembered',
+        rememberedUntil: expect.any(Date),
+      }),
+    ]);
+    const end = sessions[0].rememberedUntil?.getTime() as number;
+    expect(end - Date.now()).toBeGreaterThan(sut.config.sessionTimeouts.rememberMs - 60_000);
   });
 
   it('ends one session by its handle: that browser is signed out at its next request', async () => {

@@ -1,4 +1,5 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
 import { AuthenticatedGuard } from '../auth/core/guards/authenticated.guard';
 import { Page } from '../web/page';
 
@@ -8,7 +9,8 @@ export class HomeController {
   @Get()
   @UseGuards(AuthenticatedGuard)
   @Page({ view: 'account/home', title: 'Home' })
-  home(): object {
-    return {};
+  home(@Req() req: Request): object {
+    // A "Remember me" session outlives the browser: the page says so.
+    return { remembered: req.session.rememberedUntil !== undefined };
   }
 }

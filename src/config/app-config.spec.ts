@@ -12,6 +12,7 @@ const PRODUCTION = {
 };
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /** The problems `loadConfig` reports for `env`, or fails the test when it accepts it. */
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -45,7 +46,7 @@ describe(loadConfig.name, () => {
         lockoutThreshold: 20,
         lockoutMs: 15 * MINUTE,
       },
-      sessionTimeouts: { idleMs: 60 * MINUTE, absoluteMs: 24 * HOUR },
+      sessionTimeouts: { idleMs: 60 * MINUTE, absoluteMs: 24 * HOUR, rememberMs: 30 * DAY },
       httpLimits: {
         headersTimeoutMs: 10_000,
         requestTimeoutMs: 20_000,
@@ -102,6 +103,7 @@ describe(loadConfig.name, () => {
       LOCKOUT_MINUTES: '30',
       SESSION_IDLE_MINUTES: '20',
       SESSION_ABSOLUTE_HOURS: '8',
+      REMEMBER_DAYS: '14',
     });
 
     expect(sut.limits).toEqual({
@@ -113,7 +115,11 @@ describe(loadConfig.name, () => {
       lockoutThreshold: 8,
       lockoutMs: 30 * MINUTE,
     });
-    expect(sut.sessionTimeouts).toEqual({ idleMs: 20 * MINUTE, absoluteMs: 8 * HOUR });
+    expect(sut.sessionTimeouts).toEqual({
+      idleMs: 20 * MINUTE,
+      absoluteMs: 8 * HOUR,
+      rememberMs: 14 * DAY,
+    });
   });
 
   it('reads the HTTP server limits, turning seconds into milliseconds', () => {
@@ -157,6 +163,7 @@ describe(loadConfig.name, () => {
       LOCKOUT_MINUTES: '',
       SESSION_IDLE_MINUTES: '',
       SESSION_ABSOLUTE_HOURS: '',
+      REMEMBER_DAYS: ' ',
     });
 
     expect(sut.limits).toEqual(loadConfig({}).limits);
@@ -172,6 +179,7 @@ describe(loadConfig.name, () => {
     ['LOCKOUT_MINUTES', '1', '1440'],
     ['SESSION_IDLE_MINUTES', '1', '1440'],
     ['SESSION_ABSOLUTE_HOURS', '1', '720'],
+    ['REMEMBER_DAYS', '1', '400'],
     ['HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', '1', '600'],
     ['HTTP_MAX_CONNECTIONS', '1', '100000'],
   ])('accepts %s from %s to %s', (name, min, max) => {
@@ -330,6 +338,10 @@ describe(loadConfig.name, () => {
     ['SESSION_IDLE_MINUTES', '1.5'],
     ['SESSION_ABSOLUTE_HOURS', '0'],
     ['SESSION_ABSOLUTE_HOURS', '721'],
+    ['REMEMBER_DAYS', '0'],
+    ['REMEMBER_DAYS', '401'],
+    ['REMEMBER_DAYS', '30 days'],
+    ['REMEMBER_DAYS', '-1'],
   ])('refuses %s=%s with one line naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
 
@@ -347,6 +359,7 @@ describe(loadConfig.name, () => {
     ['LOCKOUT_MINUTES', '1 to 1440'],
     ['SESSION_IDLE_MINUTES', '1 to 1440'],
     ['SESSION_ABSOLUTE_HOURS', '1 to 720'],
+    ['REMEMBER_DAYS', '1 to 400'],
   ])('tells the range of %s (%s) when it is out of it', (name, range) => {
     expect(problemsOf({ [name]: '0' })).toEqual([`${name} must be a whole number from ${range}`]);
   });

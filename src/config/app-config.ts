@@ -28,8 +28,12 @@ export interface RateLimitConfig {
 }
 
 export interface SessionTimeoutConfig {
+  /** A session ends this long after its latest request... */
   idleMs: number;
+  /** ... and this long after its sign-in, however active. */
   absoluteMs: number;
+  /** A remembered sign-in ("Remember me") lasts this long instead, whatever its activity. */
+  rememberMs: number;
 }
 
 /** What one client may hold of the HTTP server: time to send a request, idle time, sockets. */
@@ -93,6 +97,8 @@ export class ConfigError extends Error {
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, string> = {};
@@ -164,7 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     sessionTimeouts: {
       idleMs: parsed.SESSION_IDLE_MINUTES * MINUTE,
-      absoluteMs: parsed.SESSION_ABSOLUTE_HOURS * 60 * MINUTE,
+      absoluteMs: parsed.SESSION_ABSOLUTE_HOURS * HOUR,
+      rememberMs: parsed.REMEMBER_DAYS * DAY,
     },
     httpLimits: {
       headersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_SECONDS * SECOND,

@@ -200,6 +200,13 @@ export class Environment {
   @WholeNumber(1, 720)
   SESSION_ABSOLUTE_HOURS = 24;
 
+  /**
+   * How long a "Remember me" sign-in lasts, from the sign-in. At most 400 days: browsers cap a
+   * cookie's lifetime there.
+   */
+  @WholeNumber(1, 400)
+  REMEMBER_DAYS = 30;
+
   /** A client must send a request's headers within this time, or gets 408 and is closed. */
   @WholeNumber(1, 300)
   HTTP_HEADERS_TIMEOUT_SECONDS = 10;
@@ -239,6 +246,7 @@ export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
   'LOCKOUT_MINUTES',
   'SESSION_IDLE_MINUTES',
   'SESSION_ABSOLUTE_HOURS',
+  'REMEMBER_DAYS',
   'HTTP_HEADERS_TIMEOUT_SECONDS',
   'HTTP_REQUEST_TIMEOUT_SECONDS',
   'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS',

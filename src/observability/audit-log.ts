@@ -25,6 +25,8 @@ export interface SecurityEventDetails {
   /** The email a sign-in, registration or password reset was for, normalised. */
   email?: string;
   reason?: string;
+  /** session_created: whether the sign-in asked to be remembered ("Remember me"). */
+  remembered?: boolean;
 }
 
 /**

@@ -8,7 +8,7 @@ import { loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../infra/database/data-source-options';
 import { RateLimit } from './rate-limit.entity';
 import { SqlCounterStore } from './sql-counter.store';
-import { fakeClockOnly } from '../../test/helpers/fake-clock';
+import { fakeClock } from '../../test/helpers/clock';
 
 const MINUTE = 60 * 1000;
 const NOW = new Date('2030-01-01T12:00:00Z').getTime();
@@ -42,7 +42,8 @@ describe(SqlCounterStore.name, () => {
   });
 
   beforeEach(() => {
-    fakeClockOnly(NOW);
+    // Only the clock is fake: the database driver still needs real timers and ticks.
+    fakeClock(NOW);
   });
 
   afterEach(() => {

@@ -1,30 +1,43 @@
 import { Logger } from '@nestjs/common';
 import { SessionData } from 'express-session';
+import type { SessionTimeoutConfig } from '../config/app-config';
 import { RedisClient } from '../infra/redis/redis.module';
-import { deviceIn, newHandle, ownerOf } from './session-device';
-import { StoredSession, UserSessionStoreBase } from './session-store';
+import { deviceIn, newHandle, ownerOf, rememberedUntilOf } from './session-device';
+import { parseSession, StoredSession, UserSessionStoreBase } from './session-store';
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
-/** `session:<sid>`: the session's JSON, expiring SESSION_IDLE_MINUTES after its latest request. */
+/**
+ * `session:<sid>`: the session's JSON, expiring SESSION_IDLE_MINUTES after its latest request
+ * (a remembered session: at its fixed end).
+ */
 export const SESSION_PREFIX = 'session:';
 /**
  * `user-sessions:<userId>`: a sorted set of the user's session ids, each scored with its latest
  * request (ms since the epoch). It may hold ids of sessions that have ended: they are dropped
- * when the set is read, and whole once it expires.
+ * when the set is read, and whole once it expires, when the longest-lived of them has.
  */
 export const USER_SESSIONS_PREFIX = 'user-sessions:';
 
 /** A dead member can stay in an index until then, whatever the clocks of the instances say. */
 const CLOCK_SKEW_MS = 60 * 1000;
 
+/** Lua: gives `key` at least `ttl` ms to live; never shortens it (sessions' lifetimes differ). */
+const EXTEND = `
+local function extend(key, ttl)
+  if redis.call('PTTL', key) < ttl then
+    redis.call('PEXPIRE', key, ttl)
+  end
+end
+`;
+
 /**
  * Writes a session and, for a signed-in one, files it in its user's index, in one step.
  * KEYS: the session, [the user's index]. ARGV: JSON, TTL (ms), 'XX' to write only over a
- * session that still exists, now (ms), the session id, the index's TTL (ms), and the score
- * below which a member is certainly dead.
+ * session that still exists, now (ms), the session id, and the score below which a member is
+ * certainly dead.
  */
-const SAVE = `
+const SAVE = `${EXTEND}
 local saved
 if ARGV[3] == 'XX' then
   saved = redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'XX')
@@ -33,22 +46,22 @@ else
 end
 if saved and #KEYS == 2 then
   redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[7])
-  redis.call('PEXPIRE', KEYS[2], ARGV[6])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[6])
+  extend(KEYS[2], tonumber(ARGV[2]))
 end
 if saved then return 1 end
 return 0
 `;
 
 /**
- * Pushes a session's expiry back and, for a signed-in one, records the request in its user's
- * index; nothing when the session no longer exists. KEYS: the session, [the user's index].
- * ARGV: TTL (ms), now (ms), the session id.
+ * Sets a session's expiry and, for a signed-in one, records the request in its user's index;
+ * nothing when the session no longer exists. KEYS: the session, [the user's index]. ARGV: TTL
+ * (ms), now (ms), the session id.
  */
-const TOUCH = `
+const TOUCH = `${EXTEND}
 if redis.call('PEXPIRE', KEYS[1], ARGV[1]) == 1 and #KEYS == 2 then
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-  redis.call('PEXPIRE', KEYS[2], ARGV[1])
+  extend(KEYS[2], tonumber(ARGV[1]))
 end
 return 0
 `;
@@ -67,12 +80,15 @@ return 0
  */
 export class RedisSessionStore extends UserSessionStoreBase {
   private readonly logger = new Logger(RedisSessionStore.name);
+  /** A member of an index scored earlier than this long ago is certainly dead. */
+  private readonly longestMs: number;
 
   constructor(
     private readonly redis: RedisClient,
-    idleMs: number,
+    timeouts: Pick<SessionTimeoutConfig, 'idleMs' | 'rememberMs'>,
   ) {
-    super(idleMs);
+    super(timeouts.idleMs);
+    this.longestMs = Math.max(timeouts.idleMs, timeouts.rememberMs);
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
@@ -82,16 +98,24 @@ export class RedisSessionStore extends UserSessionStoreBase {
       if (typeof json !== 'string' || Number(ttl) <= 0) {
         return null;
       }
-      const session = parse(json);
+      const session = parseSession(json);
       if (!session) {
         this.logger.warn('A stored session could not be read; treating it as signed out');
         return null;
       }
       const expiresAt = Date.now() + Number(ttl);
-      if (ownerOf(session) !== null && !deviceIn(session)) {
+      const userId = ownerOf(session);
+      if (userId !== null && !deviceIn(session)) {
         await this.addDevice(sid, session, Number(ttl));
       }
-      this.remember(session, expiresAt);
+      if (rememberedUntilOf(session) !== null && userId !== null) {
+        // A remembered session's fixed expiry does not tell when its latest request was
+        // recorded; its score in the index does (one more round trip, for these sessions only).
+        const seenAt = await this.redis.zScore(USER_SESSIONS_PREFIX + String(userId), sid);
+        this.remember(session, expiresAt, seenAt ?? 0);
+      } else {
+        this.remember(session, expiresAt);
+      }
       return session;
     });
   }
@@ -99,25 +123,26 @@ export class RedisSessionStore extends UserSessionStoreBase {
   override set(sid: string, session: SessionData, callback?: Callback): void {
     this.settle(callback, async () => {
       const now = Date.now();
-      await this.save(sid, session, this.idleMs, this.isStored(session), now);
-      this.remember(session, now + this.idleMs);
+      const expiresAt = this.expiryOf(session, now);
+      await this.save(sid, session, ttlUntil(expiresAt, now), this.isStored(session), now);
+      this.remember(session, expiresAt, now);
     });
   }
 
   override touch(sid: string, session: SessionData, callback?: Callback): void {
     const now = Date.now();
-    const expiresAt = now + this.idleMs;
-    if (this.recentlyTouched(session, expiresAt)) {
+    if (this.recentlyTouched(session, now)) {
       callback?.();
       return;
     }
+    const expiresAt = this.expiryOf(session, now);
     this.settle(callback, async () => {
       const userId = ownerOf(session);
       await this.redis.eval(TOUCH, {
         keys: keysOf(sid, userId),
-        arguments: [String(this.idleMs), String(now), sid],
+        arguments: [String(ttlUntil(expiresAt, now)), String(now), sid],
       });
-      this.remember(session, expiresAt);
+      this.remember(session, expiresAt, now);
     });
   }
 
@@ -133,7 +158,8 @@ export class RedisSessionStore extends UserSessionStoreBase {
     return sessions
       .flatMap(({ sid, session, lastSeenAt }) => {
         const device = deviceIn(session);
-        return device ? [{ sid, lastSeenAt, ...device }] : [];
+        const rememberedUntil = rememberedUntilOf(session);
+        return device ? [{ sid, lastSeenAt, ...device, rememberedUntil }] : [];
       })
       .sort((a, b) => b.lastSeenAt - a.lastSeenAt || b.createdAt - a.createdAt);
   }
@@ -169,7 +195,7 @@ export class RedisSessionStore extends UserSessionStoreBase {
     const dead = [];
     for (const [i, { value: sid, score }] of members.entries()) {
       const json = values[i];
-      const session = typeof json === 'string' ? parse(json) : undefined;
+      const session = typeof json === 'string' ? parseSession(json) : undefined;
       if (session && ownerOf(session) === userId) {
         live.push({ sid, session, lastSeenAt: score });
       } else {
@@ -210,8 +236,7 @@ export class RedisSessionStore extends UserSessionStoreBase {
         onlyIfExists ? 'XX' : '',
         String(now),
         sid,
-        String(this.idleMs),
-        String(now - this.idleMs - CLOCK_SKEW_MS),
+        String(now - this.longestMs - CLOCK_SKEW_MS),
       ],
     });
   }
@@ -233,11 +258,7 @@ function keysOf(sid: string, userId: number | null): string[] {
   return userId === null ? [key] : [key, USER_SESSIONS_PREFIX + String(userId)];
 }
 
-function parse(json: string): SessionData | undefined {
-  try {
-    const session = JSON.parse(json) as unknown;
-    return typeof session === 'object' && session !== null ? (session as SessionData) : undefined;
-  } catch {
-    return undefined;
-  }
+/** Redis refuses an expiry of 0 or less: a session already past its end gets a moment. */
+function ttlUntil(expiresAt: number, now: number): number {
+  return Math.max(1, expiresAt - now);
 }

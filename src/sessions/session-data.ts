@@ -9,6 +9,12 @@ declare module 'express-session' {
     signedInAt?: number;
     /** The session's public handle and the device that signed in (see session-device.ts). */
     device?: SessionDevice;
+    /**
+     * Set for a "Remember me" sign-in: when it ends (ms since the epoch), REMEMBER_DAYS after the
+     * sign-in. Such a session has no idle timeout and no SESSION_ABSOLUTE_HOURS, and its cookie
+     * expires then too, so that it outlives the browser.
+     */
+    rememberedUntil?: number;
   }
 }
 

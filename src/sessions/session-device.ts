@@ -73,6 +73,12 @@ export function ownerOf(session: SessionData): number | null {
   return typeof user === 'number' && Number.isSafeInteger(user) ? user : null;
 }
 
+/** When a remembered session ends (ms since the epoch), or null for a browser session. */
+export function rememberedUntilOf(session: SessionData): number | null {
+  const until = session.rememberedUntil;
+  return typeof until === 'number' && Number.isSafeInteger(until) ? until : null;
+}
+
 function clip(value: unknown, maxLength: number): string | null {
   return typeof value === 'string' && value !== '' ? value.slice(0, maxLength) : null;
 }

@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 export interface SessionWithUserRow {
   data: string;
   expiresAt: number | string;
+  /** The latest recorded request (ms since the epoch). */
+  lastSeenAt: number | string;
   userId: number | string | null;
   username: string | null;
   email: string | null;
@@ -17,8 +19,9 @@ export interface SessionLookup {
 }
 
 const COLUMNS =
-  'SELECT s.data AS data, s.expires_at AS "expiresAt", u.id AS "userId", ' +
-  'u.username AS username, u.email AS email, u.email_verified_at AS "emailVerifiedAt" ' +
+  'SELECT s.data AS data, s.expires_at AS "expiresAt", s.last_seen_at AS "lastSeenAt", ' +
+  'u.id AS "userId", u.username AS username, u.email AS email, ' +
+  'u.email_verified_at AS "emailVerifiedAt" ' +
   'FROM sessions s LEFT JOIN users u ON u.id = s.user_id';
 
 /** The part of sqlite3's connection that the lookup uses. */

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { Session as ExpressSession, SessionData, Store } from 'express-session';
+import { rememberedUntilOf } from './session-device';
 
 /** The express-session store: inject with `@Inject(SESSION_STORE)` or `app.get(SESSION_STORE)`. */
 export const SESSION_STORE = Symbol('SESSION_STORE');
@@ -14,6 +15,8 @@ export interface StoredSession {
   lastSeenAt: number;
   ip: string | null;
   userAgent: string | null;
+  /** When a remembered session ends (ms since the epoch); null for a browser session. */
+  rememberedUntil: number | null;
 }
 
 /**
@@ -49,22 +52,30 @@ export function userLoadedWithSession(req: Request | undefined): SessionUser | u
   return req && usersLoadedWithSession.get(req);
 }
 
-/** An unchanged session's expiry is pushed back at most this often, so a page view is not a write. */
+/** An unchanged session's latest request is recorded at most this often, so a page view is not a write. */
 const TOUCH_INTERVAL_MS = 60 * 1000;
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
+/** What a store last wrote or read of one session. */
+interface Known {
+  /** When the session expires (ms since the epoch). */
+  expiresAt: number;
+  /** When its latest request was recorded (ms since the epoch). */
+  seenAt: number;
+}
+
 /**
- * What the two stores share: the idle timeout, and knowing, for the session of a request, which
- * expiry the store last gave it. That lets `touch` skip a write that would change nothing, and
- * `set` tell a session it already stores (which it only updates: a session ended meanwhile must
- * not come back) from a new one.
+ * What the two stores share: the lifetimes, and knowing, for the session of a request, which
+ * expiry the store last gave it and when it last recorded a request. That lets `touch` skip a
+ * write that would change nothing, and `set` tell a session it already stores (which it only
+ * updates: a session ended meanwhile must not come back) from a new one.
  */
 export abstract class UserSessionStoreBase extends Store implements UserSessionStore {
   protected readonly idleMs: number;
   protected readonly touchIntervalMs: number;
   /** Weak: forgotten with the request, nothing stays per session. */
-  private readonly knownExpiry = new WeakMap<object, number>();
+  private readonly known = new WeakMap<object, Known>();
   private readonly loadedUsers = new WeakMap<object, SessionUser>();
 
   protected constructor(idleMs: number) {
@@ -82,9 +93,9 @@ export abstract class UserSessionStoreBase extends Store implements UserSessionS
   /** express-session turns what `get` returned into the request's session object here. */
   override createSession(req: Request, data: SessionData): ExpressSession & SessionData {
     const session = super.createSession(req, data);
-    const expiresAt = this.knownExpiry.get(data);
-    if (expiresAt !== undefined) {
-      this.knownExpiry.set(session, expiresAt);
+    const known = this.known.get(data);
+    if (known !== undefined) {
+      this.known.set(session, known);
     }
     const user = this.loadedUsers.get(data);
     if (user) {
@@ -93,24 +104,41 @@ export abstract class UserSessionStoreBase extends Store implements UserSessionS
     return session;
   }
 
+  /**
+   * When a session written or used at `now` expires: a remembered one at its fixed end, any
+   * other an idle period from now.
+   */
+  protected expiryOf(session: SessionData, now: number): number {
+    return rememberedUntilOf(session) ?? now + this.idleMs;
+  }
+
   /** Keeps the user that `get` loaded with this session, for the request it is loaded for. */
   protected rememberUser(session: SessionData, user: SessionUser): void {
     this.loadedUsers.set(session, user);
   }
 
-  /** Remembers the expiry of a session that `get` returned or `set` wrote. */
-  protected remember(session: SessionData, expiresAt: number): void {
-    this.knownExpiry.set(session, expiresAt);
+  /**
+   * Remembers what the store holds for a session that `get` returned or `set` wrote: its
+   * expiry, and when its latest request was recorded. A browser session's expiry tells that
+   * (an idle period earlier); a remembered session's fixed expiry does not, so its store says.
+   */
+  protected remember(
+    session: SessionData,
+    expiresAt: number,
+    seenAt = expiresAt - this.idleMs,
+  ): void {
+    this.known.set(session, { expiresAt, seenAt });
   }
 
   /** Whether this session object came from the store (loaded or written), as opposed to new. */
   protected isStored(session: SessionData): boolean {
-    return this.knownExpiry.has(session);
+    return this.known.has(session);
   }
 
-  /** Whether the expiry was pushed back less than a touch interval ago: `touch` has nothing to do. */
-  protected recentlyTouched(session: SessionData, expiresAt: number): boolean {
-    return (this.knownExpiry.get(session) ?? 0) >= expiresAt - this.touchIntervalMs;
+  /** Whether a request was recorded less than a touch interval ago: `touch` has nothing to do. */
+  protected recentlyTouched(session: SessionData, now: number): boolean {
+    const seenAt = this.known.get(session)?.seenAt;
+    return seenAt !== undefined && seenAt >= now - this.touchIntervalMs;
   }
 
   protected settle<T>(callback: Callback<T> | undefined, work: () => Promise<T>): void {
@@ -118,5 +146,15 @@ export abstract class UserSessionStoreBase extends Store implements UserSessionS
       (value) => callback?.(null, value),
       (error) => callback?.(error),
     );
+  }
+}
+
+/** A stored session's JSON, or undefined when it cannot be read as one. */
+export function parseSession(json: string): SessionData | undefined {
+  try {
+    const session = JSON.parse(json) as unknown;
+    return typeof session === 'object' && session !== null ? (session as SessionData) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,5 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { onlyWithSession } from './session.middleware';
+import { Cookie } from 'express-session';
+import { loadConfig } from '../config/app-config';
+import type { AuditLog } from '../observability/audit-log';
+import { onlyWithSession, rememberSession, sessionLifetime } from './session.middleware';
 
 /** A request as the session middleware sees it: over HTTPS unless told, with these cookies. */
 const requestFactory = (method: string, cookie?: string, secure = true): Request =>
@@ -58,5 +61,76 @@ describe(onlyWithSession.name, () => {
     await expect(run(sut, requestFactory('POST'))).resolves.toBe(failure);
 
     expect(calls).toEqual(['session']);
+  });
+});
+
+describe(sessionLifetime.name, () => {
+  const HOUR = 60 * 60 * 1000;
+  const DAY = 24 * HOUR;
+  const config = loadConfig({ SESSION_ABSOLUTE_HOURS: '2', REMEMBER_DAYS: '30' });
+  let audit: jest.Mocked<Pick<AuditLog, 'record'>>;
+  let sut: RequestHandler;
+
+  /**
+   * A signed-in request as express-session hands it on: its session signed in `ago` ms ago,
+   * remembered then with "Remember me" when `remembered`, its cookie as the store gave it back.
+   */
+  const requestSignedIn = (ago: number, remembered: boolean) => {
+    const signedInAt = Date.now() - ago;
+    const req = {
+      session: {
+        signedInAt,
+        passport: { user: 7 },
+        cookie: new Cookie(),
+        regenerate: jest.fn((done: (error?: unknown) => void) => done()),
+      },
+    } as unknown as Request;
+    if (remembered) {
+      rememberSession(req, signedInAt + 30 * DAY);
+      // As stored at sign-in: express-session reads the cookie's lifetime back from there.
+      req.session.cookie.originalMaxAge = 30 * DAY;
+    }
+    return req;
+  };
+  const run = (req: Request) =>
+    new Promise<unknown>((resolve) =>
+      sut(req, {} as Response, ((error?: unknown) => resolve(error)) as NextFunction),
+    );
+
+  beforeEach(() => {
+    audit = { record: jest.fn() };
+    sut = sessionLifetime(config, audit as unknown as AuditLog);
+  });
+
+  it.each([
+    ['a browser session past SESSION_ABSOLUTE_HOURS', 2 * HOUR + 1000, false, 'absolute'],
+    ['a remembered session past its end', 30 * DAY + 1000, true, 'remember_days'],
+  ])('ends %s', async (_name, ago, remembered, reason) => {
+    const req = requestSignedIn(ago, remembered);
+
+    await run(req);
+
+    expect(req.session.regenerate).toHaveBeenCalled();
+    expect(audit.record).toHaveBeenCalledWith('session_expired', { userId: 7, reason });
+  });
+
+  it('keeps a remembered session past SESSION_ABSOLUTE_HOURS', async () => {
+    const req = requestSignedIn(3 * DAY, true);
+
+    await run(req);
+
+    expect(req.session.regenerate).not.toHaveBeenCalled();
+  });
+
+  it("keeps a remembered cookie's expiry at the session's end when express-session sends it again", async () => {
+    const req = requestSignedIn(3 * DAY, true);
+
+    await run(req);
+    // What express-session does before it writes the cookie (Session#touch).
+    const { cookie } = req.session;
+    cookie.maxAge = cookie.originalMaxAge as number;
+
+    const end = (req.session.signedInAt as number) + 30 * DAY;
+    expect(Math.abs((req.session.cookie.expires as Date).getTime() - end)).toBeLessThan(1000);
   });
 });

@@ -4,6 +4,7 @@ import session, { Store } from 'express-session';
 import { AppConfig } from '../config/app-config';
 import { AuditLog } from '../observability/audit-log';
 import { secureCookies } from '../web/cookies';
+import { rememberedUntilOf } from './session-device';
 
 /**
  * express-session with the cookie docs/pages.md describes: only the signed id, HttpOnly,
@@ -11,7 +12,8 @@ import { secureCookies } from '../web/cookies';
  * the request came over HTTPS) it is also Secure and named `__Host-sid`, which browsers accept
  * only when Secure, for Path=/ and with no Domain. No maxAge: the browser forgets it when it
  * closes; the server ends the session after SESSION_IDLE_MINUTES (the store) or
- * SESSION_ABSOLUTE_HOURS (sessionLifetime).
+ * SESSION_ABSOLUTE_HOURS (sessionLifetime). A remembered session's cookie is the exception: it
+ * expires with the session (see rememberSession).
  */
 export function sessionMiddleware(store: Store, secrets: string[]): RequestHandler {
   const middleware = (name: string, secure: boolean) =>
@@ -54,6 +56,8 @@ function resignWithNewestSecret(req: Request, res: Response, secrets: string[]):
   if (secrets.slice(1).some((secret) => unsign(value, secret) === req.sessionID)) {
     res.cookie(name, `s:${sign(req.sessionID, secrets[0])}`, {
       ...cookieOptions(secureCookies(req)),
+      // A remembered session's cookie stays one that outlives the browser.
+      expires: req.session.cookie.expires ?? undefined,
     });
   }
 }
@@ -86,18 +90,52 @@ export function clearSessionCookie(req: Request, res: Response): void {
   res.clearCookie(secure ? SECURE_COOKIE : PLAIN_COOKIE, cookieOptions(secure));
 }
 
-/** Ends a signed-in session SESSION_ABSOLUTE_HOURS after sign-in, however active it has been. */
+/**
+ * Makes the session of this sign-in a remembered one ("Remember me"): it ends at `until` (ms
+ * since the epoch) whatever its activity, and its cookie expires then too, so that it survives
+ * the browser's restarts. Neither SESSION_IDLE_MINUTES nor SESSION_ABSOLUTE_HOURS applies to it:
+ * a person who asked to be remembered expects to find the site signed in after a night or a
+ * week away.
+ */
+export function rememberSession(req: Request, until: number): void {
+  req.session.rememberedUntil = until;
+  req.session.cookie.expires = new Date(until);
+}
+
+/**
+ * Ends a signed-in session SESSION_ABSOLUTE_HOURS after sign-in, however active it has been; a
+ * remembered one at its end (never later than REMEMBER_DAYS after sign-in, should the setting
+ * have been lowered since).
+ */
 export function sessionLifetime(config: AppConfig, audit: AuditLog): RequestHandler {
+  const { absoluteMs, rememberMs } = config.sessionTimeouts;
   return (req, _res, next) => {
     // No session: a request express-session skipped (see requirePathTarget) has nothing to end.
-    const { signedInAt, passport } = req.session ?? {};
-    if (signedInAt === undefined || Date.now() - signedInAt <= config.sessionTimeouts.absoluteMs) {
+    if (req.session?.signedInAt === undefined) {
+      next();
+      return;
+    }
+    const { signedInAt, passport } = req.session;
+    const rememberedUntil = rememberedUntilOf(req.session);
+    const end =
+      rememberedUntil === null
+        ? signedInAt + absoluteMs
+        : Math.min(rememberedUntil, signedInAt + rememberMs);
+    if (Date.now() <= end) {
+      if (rememberedUntil !== null) {
+        // express-session would otherwise move the cookie's expiry to a full lifetime from now
+        // whenever it sends the cookie again: it stays the session's own end.
+        req.session.cookie.expires = new Date(end);
+      }
       next();
       return;
     }
     req.session.regenerate((error) => {
       if (!error && typeof passport?.user === 'number') {
-        audit.record('session_expired', { userId: passport.user, reason: 'absolute' });
+        audit.record('session_expired', {
+          userId: passport.user,
+          reason: rememberedUntil === null ? 'absolute' : 'remember_days',
+        });
       }
       next(error);
     });

@@ -16,8 +16,8 @@ export { SESSION_STORE } from './session-store';
   imports: [TypeOrmModule.forFeature([Session])],
   providers: [
     {
-      // Redis when REDIS_URL is set (its keys expire after SESSION_IDLE_MINUTES unused), else
-      // the `sessions` table. Never express-session's MemoryStore.
+      // Redis when REDIS_URL is set (its keys expire after SESSION_IDLE_MINUTES unused, or at a
+      // remembered session's end), else the `sessions` table. Never express-session's MemoryStore.
       provide: SESSION_STORE,
       inject: [AppConfig, REDIS_CLIENT, getRepositoryToken(Session), AuditLog],
       useFactory: (
@@ -27,7 +27,7 @@ export { SESSION_STORE } from './session-store';
         audit: AuditLog,
       ): UserSessionStoreBase =>
         redis
-          ? new RedisSessionStore(redis, config.sessionTimeouts.idleMs)
+          ? new RedisSessionStore(redis, config.sessionTimeouts)
           : new TypeormSessionStore(sessions, config, audit),
     },
     SessionsService,

@@ -15,6 +15,8 @@ export interface ActiveSession {
   /** The address and browser that signed in (null for a session from before they were kept). */
   ip: string | null;
   userAgent: string | null;
+  /** When a remembered ("Remember me") session ends; null for a browser session. */
+  rememberedUntil: Date | null;
   /** Whether it is the session of the request that asked. */
   current: boolean;
 }
@@ -34,15 +36,23 @@ export class SessionsService {
 
   /**
    * The user's live sessions, most recently seen first. `currentSid` (the request's
-   * `req.sessionID`) marks the one that is asking. A session past SESSION_ABSOLUTE_HOURS is left
-   * out: its next request ends it.
+   * `req.sessionID`) marks the one that is asking. A session past SESSION_ABSOLUTE_HOURS (a
+   * remembered one: past REMEMBER_DAYS) is left out: its next request ends it.
    */
   async list(userId: number, currentSid?: string): Promise<ActiveSession[]> {
-    const oldest = Date.now() - this.config.sessionTimeouts.absoluteMs;
+    const now = Date.now();
     const sessions = await this.store.listSessions(userId);
     return sessions
-      .filter(({ createdAt }) => createdAt >= oldest)
+      .filter((session) => this.endOf(session) >= now)
       .map((session) => toActiveSession(session, currentSid));
+  }
+
+  /** When a session ends at the latest, however active (as the session middleware decides). */
+  private endOf({ createdAt, rememberedUntil }: StoredSession): number {
+    const { absoluteMs, rememberMs } = this.config.sessionTimeouts;
+    return rememberedUntil === null
+      ? createdAt + absoluteMs
+      : Math.min(rememberedUntil, createdAt + rememberMs);
   }
 
   /**
@@ -84,6 +94,7 @@ function toActiveSession(session: StoredSession, currentSid: string | undefined)
     lastSeenAt: new Date(session.lastSeenAt),
     ip: session.ip,
     userAgent: session.userAgent,
+    rememberedUntil: session.rememberedUntil === null ? null : new Date(session.rememberedUntil),
     current: currentSid !== undefined && session.sid === currentSid,
   };
 }

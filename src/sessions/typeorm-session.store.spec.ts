@@ -281,6 +281,79 @@ describe(TypeormSessionStore.name, () => {
     });
   });
 
+  describe('a remembered session', () => {
+    const DAY = 24 * 60 * MINUTE;
+    const load = async (id: string) =>
+      sut.createSession({ sessionID: id } as Request, (await get(id)) as SessionData);
+    const remembered = (rememberedUntil = Date.now() + 30 * DAY) =>
+      sessionFactory({ signedInAt: Date.now(), rememberedUntil });
+
+    it('expires at its own end, not an idle period from now', async () => {
+      const id = newSid();
+      const session = remembered();
+
+      await set(id, session);
+
+      expect(await expiryOf(id)).toBe(session.rememberedUntil);
+    });
+
+    it('keeps its expiry when a request is recorded, and records the request', async () => {
+      const id = newSid();
+      const session = remembered();
+      await set(id, session);
+      await rows.update({ id }, { lastSeenAt: Date.now() - 2 * idleMs });
+      const loaded = await load(id);
+      const before = Date.now();
+
+      await touch(id, loaded);
+
+      const row = await rows.findOneByOrFail({ id });
+      expect(row.expiresAt).toBe(session.rememberedUntil);
+      expect(row.lastSeenAt).toBeGreaterThanOrEqual(before);
+    });
+
+    it('records a request at most once a minute', async () => {
+      const id = newSid();
+      await set(id, remembered());
+      const recent = Date.now() - 5000;
+      await rows.update({ id }, { lastSeenAt: recent });
+      const loaded = await load(id);
+      const update = jest.spyOn(rows, 'update');
+
+      await touch(id, loaded);
+      await touch(id, remembered());
+
+      expect(update).toHaveBeenCalledTimes(1);
+      expect((await rows.findOneByOrFail({ id })).lastSeenAt).toBe(recent);
+      update.mockRestore();
+    });
+
+    it('is over at its end, whatever its activity, and says so in the audit log', async () => {
+      const id = newSid();
+      await set(id, remembered(Date.now() + 60_000));
+      await rows.update({ id }, { expiresAt: Date.now() - 1 });
+
+      await expect(get(id)).resolves.toBeNull();
+
+      await expect(rows.countBy({ id })).resolves.toBe(0);
+      expect(audit.record).toHaveBeenCalledWith('session_expired', {
+        userId: 1,
+        reason: 'remember_days',
+      });
+    });
+
+    it('is listed with its end', async () => {
+      const userId = 4242;
+      const id = newSid();
+      const session = { ...remembered(), passport: { user: userId } };
+      await set(id, session);
+
+      await expect(sut.listSessions(userId)).resolves.toEqual([
+        expect.objectContaining({ sid: id, rememberedUntil: session.rememberedUntil }),
+      ]);
+    });
+  });
+
   describe('the columns beside the data', () => {
     const rowOf = (id: string) => rows.findOneByOrFail({ id });
     const device = (overrides: Partial<SessionDevice> = {}): SessionDevice => ({
@@ -438,6 +511,7 @@ describe(TypeormSessionStore.name, () => {
           lastSeenAt: expect.any(Number),
           ip,
           userAgent,
+          rememberedUntil: null,
         })),
       );
       expect(listed.map(({ sid }) => sid)).not.toContain(other.sessions[0].id);

@@ -4,17 +4,18 @@ import { SessionData } from 'express-session';
 import { FindOptionsWhere, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { AuditLog } from '../observability/audit-log';
-import { deviceIn, newHandle, ownerOf } from './session-device';
+import { deviceIn, newHandle, ownerOf, rememberedUntilOf } from './session-device';
 import { Session } from './session.entity';
 import { SessionLookup, sessionLookup } from './session-lookup';
-import { StoredSession, UserSessionStoreBase } from './session-store';
+import { parseSession, StoredSession, UserSessionStoreBase } from './session-store';
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
 /**
  * express-session's store on the app's own database, through the `sessions` table. It enforces
  * the idle timeout: a session unused for SESSION_IDLE_MINUTES is never returned again (and
- * HousekeepingService deletes it later). Each row also carries the session's user and device
+ * HousekeepingService deletes it later); a remembered one, past the end it was signed in with.
+ * Each row also carries the session's user and device
  * in columns of their own, copied from its data on every write, to list and end a user's
  * sessions.
  */
@@ -39,23 +40,25 @@ export class TypeormSessionStore extends UserSessionStoreBase {
       if (!row) {
         return null;
       }
-      let session: SessionData;
-      try {
-        session = JSON.parse(row.data) as SessionData;
-      } catch {
+      const session = parseSession(row.data);
+      if (!session) {
         this.logger.warn('A stored session could not be read; treating it as signed out');
         return null;
       }
       const expiresAt = Number(row.expiresAt);
+      const remembered = rememberedUntilOf(session) !== null;
       if (expiresAt <= Date.now()) {
         await this.sessions.delete({ id: sid });
         const userId = session.passport?.user;
         if (typeof userId === 'number') {
-          this.audit.record('session_expired', { userId, reason: 'idle' });
+          this.audit.record('session_expired', {
+            userId,
+            reason: remembered ? 'remember_days' : 'idle',
+          });
         }
         return null;
       }
-      this.remember(session, expiresAt);
+      this.remember(session, expiresAt, remembered ? Number(row.lastSeenAt) : undefined);
       if (row.userId !== null) {
         this.rememberUser(session, {
           id: Number(row.userId),
@@ -74,7 +77,7 @@ export class TypeormSessionStore extends UserSessionStoreBase {
       const device = deviceIn(session);
       const changes = {
         data: JSON.stringify(session),
-        expiresAt: now + this.idleMs,
+        expiresAt: this.expiryOf(session, now),
         lastSeenAt: now,
         userId: ownerOf(session),
         ip: device?.ip ?? null,
@@ -108,25 +111,31 @@ export class TypeormSessionStore extends UserSessionStoreBase {
           .updateEntity(false)
           .execute();
       }
-      this.remember(session, changes.expiresAt);
+      this.remember(session, changes.expiresAt, now);
     });
   }
 
-  /** Pushes the expiry back, and records the request as the latest: at most once a minute. */
+  /**
+   * Records the request as the latest and pushes the expiry back (a remembered session's stays
+   * where it is): at most once a minute.
+   */
   override touch(sid: string, session: SessionData, callback?: Callback): void {
     const now = Date.now();
-    const expiresAt = now + this.idleMs;
-    // Pushed back less than a touch interval ago: the UPDATE would change nothing.
-    if (this.recentlyTouched(session, expiresAt)) {
+    // Recorded less than a touch interval ago: the UPDATE would change nothing.
+    if (this.recentlyTouched(session, now)) {
       callback?.();
       return;
     }
+    const expiresAt = this.expiryOf(session, now);
+    // Only a row not written since: a browser session's expiry moves with each recorded
+    // request, a remembered session's never does, so its latest request is compared instead.
+    const stale =
+      rememberedUntilOf(session) === null
+        ? { expiresAt: LessThan(expiresAt - this.touchIntervalMs) }
+        : { lastSeenAt: LessThan(now - this.touchIntervalMs) };
     this.settle(callback, async () => {
-      await this.sessions.update(
-        { id: sid, expiresAt: LessThan(expiresAt - this.touchIntervalMs) },
-        { expiresAt, lastSeenAt: now },
-      );
-      this.remember(session, expiresAt);
+      await this.sessions.update({ id: sid, ...stale }, { expiresAt, lastSeenAt: now });
+      this.remember(session, expiresAt, now);
     });
   }
 
@@ -140,6 +149,7 @@ export class TypeormSessionStore extends UserSessionStoreBase {
     const rows = await this.sessions.find({
       select: {
         id: true,
+        data: true,
         handle: true,
         createdAt: true,
         lastSeenAt: true,
@@ -149,14 +159,18 @@ export class TypeormSessionStore extends UserSessionStoreBase {
       where: { userId, expiresAt: MoreThan(Date.now()) },
       order: { lastSeenAt: 'DESC', createdAt: 'DESC' },
     });
-    return rows.map(({ id, handle, createdAt, lastSeenAt, ip, userAgent }) => ({
-      sid: id,
-      handle,
-      createdAt,
-      lastSeenAt,
-      ip,
-      userAgent,
-    }));
+    return rows.map(({ id, data, handle, createdAt, lastSeenAt, ip, userAgent }) => {
+      const session = parseSession(data);
+      return {
+        sid: id,
+        handle,
+        createdAt,
+        lastSeenAt,
+        ip,
+        userAgent,
+        rememberedUntil: session ? rememberedUntilOf(session) : null,
+      };
+    });
   }
 
   async endSession(userId: number, handle: string): Promise<boolean> {

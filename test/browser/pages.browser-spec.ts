@@ -12,6 +12,9 @@ import { navigate, useBrowserSuite } from './helpers/browser-suite';
 import { accessibilityProblems, clearScreenshots, screenshot, VIEWPORTS } from './helpers/checks';
 import { linkPath, mailTo } from './helpers/mailbox';
 
+const SAFARI_ON_IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
 describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () => {
   const sut = useBrowserSuite();
 
@@ -30,6 +33,17 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
     await logInThroughPage(page, account.email, account.password);
     const mail = await mailTo(sut.app, account.email, 'Confirm your email address');
     await page.goto(linkPath(mail, '/verify-email'));
+  }
+
+  /** Signed in, remembered, on the sessions page, with a second session from a phone. */
+  async function onSessionsPage(page: Page): Promise<void> {
+    const account = await registerThroughPage(page);
+    const phone = await sut.newPage({ userAgent: SAFARI_ON_IPHONE });
+    await phone.goto('/login');
+    await logInThroughPage(phone, account.email, account.password);
+    await page.getByLabel('Remember me').check();
+    await logInThroughPage(page, account.email, account.password);
+    await page.goto('/account/sessions');
   }
 
   // Each opens one page in one state; the name is the screenshot's.
@@ -56,6 +70,15 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
       },
     ],
     ['home', 'Home', signIn],
+    ['sessions', 'Sessions', onSessionsPage],
+    [
+      'sessions-ended',
+      'Sessions',
+      async (page) => {
+        await onSessionsPage(page);
+        await navigate(page, () => page.getByRole('button', { name: /^End session/ }).click());
+      },
+    ],
     [
       'home-link-sent-again',
       'Home',

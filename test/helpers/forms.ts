@@ -76,6 +76,15 @@ export function logIn(
   );
 }
 
+/** Signs in with "Remember me" ticked. */
+export function logInRemembered(
+  agent: TestAgent,
+  email: string,
+  password: string,
+): Promise<Response> {
+  return submitForm(agent, '/login', { email, password, remember: 'on' });
+}
+
 /** The text of the messages shown under a field (`<div id="FIELD-errors">`). */
 export function fieldErrors(html: string, field: string): string {
   const match = new RegExp(`<div id="${field}-errors"[^>]*>([\\s\\S]*?)</div>\\s*</div>`).exec(

@@ -12,6 +12,7 @@ import { newHandle, SessionDevice } from '../../src/sessions/session-device';
 import { emptyRedisDatabase, flushRedis } from './test-redis';
 
 const IDLE_MS = 60 * 60 * 1000;
+const REMEMBER_MS = 30 * 24 * 60 * 60 * 1000;
 
 describe(RedisSessionStore.name, () => {
   let url: string;
@@ -60,7 +61,7 @@ describe(RedisSessionStore.name, () => {
     url = await emptyRedisDatabase();
     redis = createClient({ url });
     await redis.connect();
-    sut = new RedisSessionStore(redis, IDLE_MS);
+    sut = new RedisSessionStore(redis, { idleMs: IDLE_MS, rememberMs: REMEMBER_MS });
     get = promisify(sut.get.bind(sut));
     set = promisify(sut.set.bind(sut));
     touch = promisify(sut.touch.bind(sut));
@@ -191,9 +192,11 @@ describe(RedisSessionStore.name, () => {
       expect(await redis.zRange(indexOf(userId), 0, -1)).toEqual([sessions[2].sid]);
     });
 
-    it('drops, when it files a session, members older than the idle timeout', async () => {
+    it('drops, when it files a session, members older than the longest lifetime', async () => {
+      // REMEMBER_DAYS: a remembered session may live that long without a request.
       const userId = newUser();
-      await redis.zAdd(indexOf(userId), { score: Date.now() - 3 * IDLE_MS, value: 'long-gone' });
+      const longAgo = Date.now() - REMEMBER_MS - IDLE_MS;
+      await redis.zAdd(indexOf(userId), { score: longAgo, value: 'long-gone' });
 
       await set(newSid(), sessionOf(userId, device()));
 
@@ -224,6 +227,71 @@ describe(RedisSessionStore.name, () => {
     });
   });
 
+  describe('a remembered session', () => {
+    const remembered = (userId: number, rememberedUntil = Date.now() + REMEMBER_MS) => ({
+      ...sessionOf(userId, device()),
+      signedInAt: Date.now(),
+      rememberedUntil,
+    });
+
+    it('expires at its own end, and its index lives as long', async () => {
+      const sid = newSid();
+      const userId = newUser();
+      const session = remembered(userId, Date.now() + 10 * IDLE_MS);
+
+      await set(sid, session);
+      await set(newSid(), sessionOf(userId, device()));
+
+      const indexTtl = await redis.pTTL(indexOf(userId));
+      const ttl = await redis.pTTL(SESSION_PREFIX + sid);
+      expect(ttl).toBeGreaterThan(10 * IDLE_MS - 5000);
+      expect(ttl).toBeLessThanOrEqual(10 * IDLE_MS);
+      expect(indexTtl).toBeGreaterThanOrEqual(ttl);
+    });
+
+    it('keeps its end when a request is recorded, and records the request', async () => {
+      const sid = newSid();
+      const userId = newUser();
+      await set(sid, remembered(userId, Date.now() + 10 * IDLE_MS));
+      await redis.zAdd(indexOf(userId), { score: Date.now() - 2 * IDLE_MS, value: sid });
+      const session = await load(sid);
+      const before = Date.now();
+
+      await touch(sid, session);
+
+      expect(await redis.pTTL(SESSION_PREFIX + sid)).toBeGreaterThan(10 * IDLE_MS - 5000);
+      expect(await redis.zScore(indexOf(userId), sid)).toBeGreaterThanOrEqual(before);
+    });
+
+    it('records a request at most once a minute', async () => {
+      const sid = newSid();
+      const userId = newUser();
+      await set(sid, remembered(userId));
+      const recent = Date.now() - 5000;
+      await redis.zAdd(indexOf(userId), { score: recent, value: sid });
+      const session = await load(sid);
+
+      await touch(sid, session);
+
+      expect(await redis.zScore(indexOf(userId), sid)).toBe(recent);
+    });
+
+    it('stays in the index, and listed, long after an idle period without a request', async () => {
+      const sid = newSid();
+      const userId = newUser();
+      const session = remembered(userId);
+      await set(sid, session);
+      await redis.zAdd(indexOf(userId), { score: Date.now() - 3 * IDLE_MS, value: sid });
+
+      await set(newSid(), sessionOf(userId, device()));
+
+      expect(await redis.zRange(indexOf(userId), 0, -1)).toContain(sid);
+      expect(await sut.listSessions(userId)).toContainEqual(
+        expect.objectContaining({ sid, rememberedUntil: session.rememberedUntil }),
+      );
+    });
+  });
+
   describe('a user’s sessions', () => {
     it('lists the live sessions of the user, most recently seen first', async () => {
       const { userId, sessions } = await userWithSessions(3);
@@ -239,6 +307,7 @@ describe(RedisSessionStore.name, () => {
           lastSeenAt: expect.any(Number),
           ip,
           userAgent,
+          rememberedUntil: null,
         })),
       );
       expect(listed.map(({ sid }) => sid)).not.toContain(other.sessions[0].sid);

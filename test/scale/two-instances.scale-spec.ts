@@ -103,7 +103,10 @@ describe('Two instances on one PostgreSQL and one Redis', () => {
     const redis = createClient({ url: redisUrl });
     await redis.connect();
     try {
-      const store = new RedisSessionStore(redis, 60 * 60 * 1000);
+      const store = new RedisSessionStore(redis, {
+        idleMs: 60 * 60 * 1000,
+        rememberMs: 30 * 24 * 60 * 60 * 1000,
+      });
       const userId = await userIdOf(database.url, who.email);
       const sessions = await store.listSessions(userId);
       expect(sessions).toHaveLength(2);
@@ -122,6 +125,67 @@ describe('Two instances on one PostgreSQL and one Redis', () => {
       expect(res.status).toBe(303);
       expect(res.location).toBe('/login?next=%2F');
     }
+  });
+
+  it('a session ended from the sessions page on A is signed out on B at once', async () => {
+    const who = await register(a);
+    const [onB, onA] = [new Client(), new Client()];
+    expect((await logIn(onB, b, who.email, who.password)).status).toBe(303);
+    expect((await logIn(onA, a, who.email, who.password)).status).toBe(303);
+    const page = await onA.get(`${a.url}/account/sessions`);
+    expect(page.status).toBe(200);
+    const handles = [...page.text.matchAll(/name="session" value="([^"]+)"/g)].map(([, h]) => h);
+    expect(handles).toHaveLength(1);
+
+    const ended = await onA.submit(
+      a.url,
+      '/account/sessions',
+      { session: handles[0] },
+      '/account/sessions/revoke',
+    );
+
+    expect(ended.status).toBe(303);
+    expect((await onA.get(`${a.url}/account/sessions`)).text).toContain('has been signed out.');
+    const res = await onB.get(`${b.url}/`);
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/login?next=%2F');
+    expect((await onA.get(`${b.url}/`)).status).toBe(200);
+  });
+
+  it('a remembered session lives in Redis for REMEMBER_DAYS, and "end all others" on A ends it on B', async () => {
+    const who = await register(a);
+    const [remembered, onA] = [new Client(), new Client()];
+    const signIn = await remembered.submit(b.url, '/login', {
+      email: who.email,
+      password: who.password,
+      remember: 'on',
+    });
+    expect(signIn.status).toBe(303);
+    expect((await logIn(onA, a, who.email, who.password)).status).toBe(303);
+    const redis = createClient({ url: redisUrl });
+    await redis.connect();
+    try {
+      const sid = decodeURIComponent((remembered.cookie as string).slice('sid='.length))
+        .slice('s:'.length)
+        .split('.')[0];
+      // REMEMBER_DAYS is 30 by default: far beyond the idle hour.
+      expect(await redis.pTTL(`session:${sid}`)).toBeGreaterThan(29 * 24 * 60 * 60 * 1000);
+    } finally {
+      await redis.close();
+    }
+    expect((await remembered.get(`${a.url}/`)).status).toBe(200);
+
+    const ended = await onA.submit(
+      a.url,
+      '/account/sessions',
+      {},
+      '/account/sessions/revoke-others',
+    );
+
+    expect(ended.status).toBe(303);
+    expect((await onA.get(`${a.url}/account/sessions`)).text).toContain('Ended 1 other session.');
+    expect((await remembered.get(`${b.url}/`)).status).toBe(303);
+    expect((await onA.get(`${b.url}/`)).status).toBe(200);
   });
 
   it('the lockout counter reached through A holds on B', async () => {

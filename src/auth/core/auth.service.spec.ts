@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { AppConfig, loadConfig } from '../../config/app-config';
 import { TooManyAttemptsException } from '../../web/too-many-attempts.exception';
 import { AuditLog } from '../../observability/audit-log';
 import { User } from '../../users/user.entity';
@@ -53,6 +54,7 @@ describe(AuthService.name, () => {
         { provide: PasswordService, useValue: passwords },
         { provide: SignInLimiter, useValue: limiter },
         { provide: AuditLog, useValue: audit },
+        { provide: AppConfig, useValue: loadConfig({}) },
       ],
     }).compile();
     sut = module.get(AuthService);

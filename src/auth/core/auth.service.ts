@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
+import { AppConfig } from '../../config/app-config';
 import { AuditLog } from '../../observability/audit-log';
 import { deviceOf } from '../../sessions/session-device';
+import { rememberSession } from '../../sessions/session.middleware';
 import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { SignInLimiter } from './sign-in-limiter';
@@ -18,6 +20,7 @@ export class AuthService {
     private readonly passwords: PasswordService,
     private readonly limiter: SignInLimiter,
     private readonly audit: AuditLog,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -57,14 +60,22 @@ export class AuthService {
 
   /**
    * Starts the signed-in session under a new id, with a fresh CSRF token, and records when and
-   * from where (its device, with the public handle that lists and ends it).
+   * from where (its device, with the public handle that lists and ends it). With `remember`,
+   * the session and its cookie last REMEMBER_DAYS, across browser restarts.
    */
-  async startSession(req: Request, user: Express.User): Promise<void> {
+  async startSession(
+    req: Request,
+    user: Express.User,
+    { remember = false }: { remember?: boolean } = {},
+  ): Promise<void> {
     await startSession(req, user);
     const now = Date.now();
     req.session.signedInAt = now;
     req.session.device = deviceOf(req, now);
-    this.audit.record('session_created', { userId: user.id });
+    if (remember) {
+      rememberSession(req, now + this.config.sessionTimeouts.rememberMs);
+    }
+    this.audit.record('session_created', { userId: user.id, remembered: remember });
   }
 
   async endSession(req: Request): Promise<void> {

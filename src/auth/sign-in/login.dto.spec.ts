@@ -48,6 +48,19 @@ describe(LoginDto.name, () => {
     await expect(validate(formFactory({ next }))).resolves.toMatchObject({ next: '/' });
   });
 
+  it.each(['on', 'ON', '1', 'true', 'yes'])('reads remember=%p as ticked', async (remember) => {
+    await expect(validate(formFactory({ remember }))).resolves.toMatchObject({ remember: 'on' });
+  });
+
+  it.each(['', '0', 'off', 'false', 'no', 'x'.repeat(100)])(
+    'reads remember=%p as not ticked',
+    async (remember) => {
+      const dto = (await validate(formFactory({ remember }))) as LoginDto;
+
+      expect(dto.remember).toBeUndefined();
+    },
+  );
+
   it.each([
     ['an invalid email', { email: 'alice' }, { email: ['Please enter a valid email address'] }],
     ['a missing email', { email: undefined }, { email: ['Email is required'] }],
@@ -67,6 +80,11 @@ describe(LoginDto.name, () => {
       'a password over 1024 characters',
       { password: 'x'.repeat(1025) },
       { password: ['Invalid email or password.'] },
+    ],
+    [
+      'remember sent twice',
+      { remember: ['on', 'on'] },
+      { remember: ['Remember me must be sent once, as text'] },
     ],
     [
       'a field the form does not have',

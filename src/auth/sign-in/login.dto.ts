@@ -1,8 +1,11 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { textField } from '../../web/text-field';
 import { normaliseEmail } from '../../users/normalise-email';
 import { safeRedirectPath } from '../../web/safe-redirect';
+
+/** What a checkbox may send when ticked: browsers send `on` unless it has a value of its own. */
+const TICKED = new Set(['on', '1', 'true', 'yes']);
 
 // Decorators run from the bottom up; the form shows each field's first failure.
 export class LoginDto {
@@ -28,4 +31,15 @@ export class LoginDto {
   @IsString()
   @Transform(({ value }: { value: unknown }) => safeRedirectPath(value))
   next?: string;
+
+  /**
+   * The "Remember me" checkbox: `on` when ticked (or 1, true, yes, in any case), else absent.
+   * Any other single value means "not ticked"; a list is refused, as for every field.
+   */
+  @IsOptional()
+  @IsIn(['on'], textField('Remember me'))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? (TICKED.has(value.trim().toLowerCase()) ? 'on' : undefined) : value,
+  )
+  remember?: 'on';
 }

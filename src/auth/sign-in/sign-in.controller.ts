@@ -12,7 +12,7 @@ const LOGIN_PAGE: PageDefinition = {
   view: 'sign-in/login',
   title: 'Log in',
   form: true,
-  keep: ['email', 'next'],
+  keep: ['email', 'next', 'remember'],
 };
 const LOGOUT_PAGE: PageDefinition = { view: 'sign-in/logout', title: 'Log out', form: true };
 
@@ -27,13 +27,18 @@ export class SignInController {
     return { values: { next: safeRedirectPath(next) } };
   }
 
-  /** LocalAuthGuard has checked the credentials; this starts the session under a new id. */
+  /**
+   * LocalAuthGuard has checked the credentials; this starts the session under a new id,
+   * remembered for REMEMBER_DAYS when the box was ticked.
+   */
   @Post('login')
   @UseGuards(GuestGuard, LocalAuthGuard)
   @FormView(LOGIN_PAGE)
   @Redirect('/', 303)
   async login(@Req() req: Request, @Body() form: LoginDto): Promise<{ url: string }> {
-    await this.auth.startSession(req, req.user as Express.User);
+    await this.auth.startSession(req, req.user as Express.User, {
+      remember: form.remember === 'on',
+    });
     return { url: safeRedirectPath(form.next) };
   }
 

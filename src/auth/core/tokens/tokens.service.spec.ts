@@ -10,7 +10,7 @@ import { User } from '../../../users/user.entity';
 import { UsersService } from '../../../users/users.service';
 import { Token } from './token.entity';
 import { digestOf, TOKEN_LIFETIME_MS, TokensService } from './tokens.service';
-import { fakeClockOnly } from '../../../../test/helpers/fake-clock';
+import { fakeClock } from '../../../../test/helpers/clock';
 
 const NOW = new Date('2030-01-01T12:00:00Z').getTime();
 const MINUTE = 60 * 1000;
@@ -45,7 +45,7 @@ describe(TokensService.name, () => {
   });
 
   beforeEach(() => {
-    fakeClockOnly(NOW);
+    fakeClock(NOW);
     audit = { record: jest.fn() };
     sut = new TokensService(rows, audit as unknown as AuditLog);
   });
