@@ -3,6 +3,7 @@ import {
   csrfTokenIn,
   inputValue,
   logIn,
+  logOut,
   register,
   sessionCookie,
 } from './helpers/forms';
@@ -200,12 +201,7 @@ describe('Sign-in', () => {
       .send({ _csrf: csrfTokenIn(page.text), email: account.email, password: account.password });
     const first = sessionCookie(res);
     expect(first).toBeDefined();
-    const home = await agent.get('/').expect(200);
-    await agent
-      .post('/logout')
-      .type('form')
-      .send({ _csrf: csrfTokenIn(home.text) })
-      .expect(303);
+    await logOut(agent);
     const second = sessionCookie(await logIn(agent, account.email, account.password));
     expect(second).toBeDefined();
     expect(second).not.toBe(first);

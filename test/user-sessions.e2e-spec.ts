@@ -1,8 +1,8 @@
 import TestAgent from 'supertest/lib/agent';
 import {
   Registration,
-  csrfTokenIn,
   logIn,
+  logOut,
   logInRemembered,
   register,
   sessionCookie,
@@ -35,14 +35,7 @@ describe('A user’s sessions (SessionsService)', () => {
   const userIdOf = async (who: Registration) =>
     (await sut.usersService.findByEmailWithPasswordHash(who.email))?.id as number;
   const signedIn = async ({ agent }: Device) => (await agent.get('/')).status === 200;
-  const signOut = async (agent: TestAgent) => {
-    const home = await agent.get('/').expect(200);
-    await agent
-      .post('/logout')
-      .type('form')
-      .send({ _csrf: csrfTokenIn(home.text) })
-      .expect(303);
-  };
+  const signOut = logOut;
   /** Signs `who` out of every session left over from earlier tests. */
   const fresh = async (who: Registration) => {
     await sut.sessionsService.endAll(await userIdOf(who));
