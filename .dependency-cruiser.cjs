@@ -1,11 +1,12 @@
 // The layout's one rule, checked in CI (`npm run lint:layers`): dependencies point one way.
-//   features (auth/<feature>, account)  ->  core (users, sessions, rate-limits, auth/core)
+//   features (auth/<feature>, account)  ->  core (users, sessions, activity, rate-limits,
+//   auth/core)
 //   ->  plumbing and infrastructure (web, infra, observability)  ->  config
 // No folder imports one above it, no feature imports another, and nothing is circular.
 // The files at the root of src/ (main, app.module, app.setup, entities) put it all together.
 
 const FEATURES = '^src/(auth/(?!core/)[^/]+|account)/';
-const CORE = '^src/(users|sessions|rate-limits|housekeeping|auth/core)/';
+const CORE = '^src/(users|sessions|activity|rate-limits|housekeeping|auth/core)/';
 const BOTTOM = '^src/(web|infra|observability|config)/';
 const ROOT_FILES = '^src/[^/]+$';
 

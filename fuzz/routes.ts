@@ -70,6 +70,46 @@ export const ROUTES: Route[] = [
     path: '/account/sessions/revoke',
     form: ({ rng }) => ({ session: rng.chance(0.5) ? rng.string(22) : rng.string(8) }),
   },
+  { method: 'GET', path: '/account' },
+  // Names the rules refuse, so the setup account keeps the name the registrations reuse.
+  {
+    method: 'POST',
+    path: '/account/username',
+    form: ({ rng }) => ({ username: rng.pick(['ab', 'has space', '1starts.with.digit', '']) }),
+  },
+  // Wrong current passwords only: nothing changes, and no account is deleted.
+  {
+    method: 'POST',
+    path: '/account/email',
+    form: ({ rng }) => ({ email: fresh(rng), currentPassword: rng.pick(WRONG_PASSWORDS) }),
+  },
+  {
+    method: 'POST',
+    path: '/account/password',
+    form: ({ rng }) => {
+      const password = 'violet-kettle-and-lamp-42';
+      return { currentPassword: rng.pick(WRONG_PASSWORDS), password, confirmPassword: password };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/account/delete',
+    form: ({ rng }) => ({ currentPassword: rng.pick(WRONG_PASSWORDS) }),
+  },
+  ...(['confirm', 'undo'] as const).flatMap((link): Route[] => [
+    {
+      method: 'GET',
+      path: `/account/email/${link}`,
+      query: ({ rng }) => ({ token: rng.string(43) }),
+    },
+    {
+      method: 'POST',
+      path: `/account/email/${link}`,
+      form: ({ rng }) => ({ token: rng.string(43) }),
+    },
+  ]),
+  // POST /account/activity/not-me is not here either: it ends every session of the account.
+  { method: 'GET', path: '/account/activity' },
   { method: 'GET', path: '/healthz' },
   { method: 'GET', path: '/static/app.css' },
   { method: 'GET', path: '/static/bootstrap/bootstrap.min.css' },

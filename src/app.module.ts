@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { AccountModule } from './account/account.module';
+import { ActivityModule } from './activity/activity.module';
 import { EmailVerificationModule } from './auth/email-verification/email-verification.module';
 import { PasswordResetModule } from './auth/password-reset/password-reset.module';
 import { RegistrationModule } from './auth/registration/registration.module';
@@ -42,6 +43,7 @@ export class AppModule {
         }),
         UsersModule,
         SessionsModule,
+        ActivityModule,
         WebModule,
         SignInModule,
         RegistrationModule,

@@ -1,7 +1,8 @@
 import { Token } from './auth/core/tokens/token.entity';
+import { AccountEvent } from './activity/account-event.entity';
 import { RateLimit } from './rate-limits/rate-limit.entity';
 import { Session } from './sessions/session.entity';
 import { User } from './users/user.entity';
 
 /** Every table the app maps: the app and the TypeORM CLI (`ormconfig.ts`) both use this list. */
-export const ENTITIES = [User, Session, RateLimit, Token];
+export const ENTITIES = [User, Session, RateLimit, Token, AccountEvent];

@@ -10,7 +10,7 @@ import {
   register,
   submitForm,
 } from './helpers/forms';
-import { expireLink, useAppWithMailbox } from './helpers/app-with-mailbox';
+import { askResetLink, expireLink, useAppWithMailbox } from './helpers/app-with-mailbox';
 import { hrefsIn, linkIn, nextMailTo, TEST_APP_URL, tokenIn } from './helpers/mail';
 
 const EXPIRED = 'This link has expired or was already used';
@@ -238,17 +238,7 @@ describe('Email verification', () => {
 
     it('refuses a password-reset link, and a verification link on the reset page', async () => {
       const { account, token } = await registered();
-      const asker = app.sut.agent();
-      const forgot = await asker.get('/forgot-password');
-      await asker
-        .post('/forgot-password')
-        .type('form')
-        .send({ _csrf: csrfTokenIn(forgot.text), email: account.email })
-        .expect(303);
-      const resetToken = tokenIn(
-        await nextMailTo(app.smtp, account.email, 'Reset your password'),
-        '/reset-password',
-      );
+      const resetToken = await askResetLink(app, account.email);
 
       expectExpiredPage(await confirm(app.sut.agent(), { token: resetToken }));
       expect((await app.sut.agent().get(`/reset-password?token=${token}`)).status).toBe(400);

@@ -106,8 +106,8 @@ describe('The sessions page', () => {
   });
 
   beforeEach(async () => {
-    await sut.sessionsService.endAll(await userIdOf(alice));
-    await sut.sessionsService.endAll(await userIdOf(bob));
+    await sut.sessionsService.endAll(await userIdOf(alice), 'not_me');
+    await sut.sessionsService.endAll(await userIdOf(bob), 'not_me');
   });
 
   afterAll(() => sut.cleanup());
@@ -233,7 +233,8 @@ describe('The sessions page', () => {
         sut
           .logs()
           .some(
-            (line) => line.event === 'session_destroyed' && line.reason === 'ended by its user',
+            (line) =>
+              line.event === 'session_destroyed' && line.reason === 'ended_from_sessions_page',
           ),
       ).toBe(true);
     });
@@ -368,7 +369,7 @@ describe('The sessions page', () => {
   it('a token from the page works for its forms only while its session lasts', async () => {
     const current = await signIn(alice, CHROME_ON_WINDOWS, '203.0.113.9');
     const token = csrfTokenIn((await current.agent.get(PAGE)).text);
-    await sut.sessionsService.endAll(await userIdOf(alice));
+    await sut.sessionsService.endAll(await userIdOf(alice), 'not_me');
 
     const res = await current.agent
       .post(`${PAGE}/revoke-others`)

@@ -38,7 +38,7 @@ describe('A user’s sessions (SessionsService)', () => {
   const signOut = logOut;
   /** Signs `who` out of every session left over from earlier tests. */
   const fresh = async (who: Registration) => {
-    await sut.sessionsService.endAll(await userIdOf(who));
+    await sut.sessionsService.endAll(await userIdOf(who), 'not_me');
   };
 
   beforeAll(async () => {
@@ -201,13 +201,17 @@ describe('A user’s sessions (SessionsService)', () => {
     const bobs = await signIn(bob);
     const userId = await userIdOf(alice);
 
-    await expect(sut.sessionsService.endOthers(userId, devices[0].sid)).resolves.toBe(2);
+    await expect(
+      sut.sessionsService.endOthers(userId, devices[0].sid, 'other_sessions_ended'),
+    ).resolves.toBe(2);
 
     expect(await Promise.all(devices.map(signedIn))).toEqual([true, false, false]);
     expect(await signedIn(bobs)).toBe(true);
     const sessions = await sut.sessionsService.list(userId, devices[0].sid);
     expect(sessions).toEqual([expect.objectContaining({ current: true })]);
-    await expect(sut.sessionsService.endOthers(userId, devices[0].sid)).resolves.toBe(0);
+    await expect(
+      sut.sessionsService.endOthers(userId, devices[0].sid, 'other_sessions_ended'),
+    ).resolves.toBe(0);
   });
 
   it('ends every session of the user, the current one included', async () => {
@@ -215,30 +219,27 @@ describe('A user’s sessions (SessionsService)', () => {
     const bobs = await signIn(bob);
     const userId = await userIdOf(alice);
 
-    await expect(sut.sessionsService.endAll(userId)).resolves.toBe(2);
+    await expect(sut.sessionsService.endAll(userId, 'not_me')).resolves.toBe(2);
 
     expect(await Promise.all(devices.map(signedIn))).toEqual([false, false]);
     expect(await signedIn(bobs)).toBe(true);
     await expect(sut.sessionsService.list(userId)).resolves.toEqual([]);
-    await expect(sut.sessionsService.endAll(userId)).resolves.toBe(0);
+    await expect(sut.sessionsService.endAll(userId, 'not_me')).resolves.toBe(0);
   });
 
-  it('records session_destroyed for each session ended', async () => {
+  it('records one session_destroyed, with the count, for the sessions one action ended', async () => {
     await signIn(alice);
     await signIn(alice);
     const userId = await userIdOf(alice);
     const before = sut.logs().length;
 
-    await sut.sessionsService.endAll(userId);
+    await sut.sessionsService.endAll(userId, 'not_me');
 
     const destroyed = sut
       .logs()
       .slice(before)
       .filter((line) => line.event === 'session_destroyed');
-    expect(destroyed).toEqual([
-      expect.objectContaining({ userId, reason: 'ended by its user' }),
-      expect.objectContaining({ userId, reason: 'ended by its user' }),
-    ]);
+    expect(destroyed).toEqual([expect.objectContaining({ userId, reason: 'not_me', count: 2 })]);
   });
 
   it('a browser that signs out and in again has a new session, with a new handle', async () => {

@@ -1,14 +1,36 @@
 import { Module } from '@nestjs/common';
+import { ActivityModule } from '../activity/activity.module';
 import { AuthCoreModule } from '../auth/core/auth-core.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { UsersModule } from '../users/users.module';
+import { ActivityPageController } from './activity/activity-page.controller';
+import { ActivityPageService } from './activity/activity-page.service';
 import { HomeController } from './home.controller';
 import { SessionsPageController } from './sessions/sessions-page.controller';
 import { SessionsPageService } from './sessions/sessions-page.service';
+import { AccountFormErrorFilter } from './settings/account-form-error.filter';
+import { AccountSettingsController } from './settings/account-settings.controller';
+import { AccountSettingsService } from './settings/account-settings.service';
+import { EmailChangeController } from './settings/email-change.controller';
 
-/** The signed-in pages: home, and the list of one's sessions. */
+/**
+ * The signed-in pages: home, the settings (with the links of an email change), the list of
+ * one's sessions, and the security activity.
+ */
 @Module({
-  imports: [AuthCoreModule, SessionsModule],
-  controllers: [HomeController, SessionsPageController],
-  providers: [SessionsPageService],
+  imports: [AuthCoreModule, ActivityModule, SessionsModule, UsersModule],
+  controllers: [
+    HomeController,
+    AccountSettingsController,
+    EmailChangeController,
+    SessionsPageController,
+    ActivityPageController,
+  ],
+  providers: [
+    SessionsPageService,
+    AccountSettingsService,
+    AccountFormErrorFilter,
+    ActivityPageService,
+  ],
 })
 export class AccountModule {}

@@ -30,8 +30,8 @@ describe(AuditLog.name, () => {
     sut = new AuditLog(logger);
   });
 
-  it('writes one JSON line with the event, its details, the client IP and the request id', () => {
-    requestContext.run(requestFactory(), () =>
+  it('writes one JSON line with the event, its details, the client IP and the request id', async () => {
+    await requestContext.run(requestFactory(), () =>
       sut.record('authn_login_fail', { email: 'alice@example.com', userId: 1 }),
     );
 
@@ -50,7 +50,7 @@ describe(AuditLog.name, () => {
   it('stamps the event with the time in ISO 8601 UTC', () => {
     jest.useFakeTimers({ now: new Date('2030-01-01T12:00:00.250Z') });
     try {
-      sut.record('session_expired', { userId: 1, reason: 'idle' });
+      void sut.record('session_expired', { userId: 1, reason: 'idle' });
     } finally {
       jest.useRealTimers();
     }
@@ -58,8 +58,8 @@ describe(AuditLog.name, () => {
     expect(entries()[0].time).toBe('2030-01-01T12:00:00.250Z');
   });
 
-  it('names no IP or request id for an event outside a request', () => {
-    sut.record('session_expired', { userId: 1, reason: 'idle' });
+  it('names no IP or request id for an event outside a request', async () => {
+    await sut.record('session_expired', { userId: 1, reason: 'idle' });
 
     const [entry] = entries();
     expect(entry).toMatchObject({ event: 'session_expired', userId: 1, reason: 'idle' });
@@ -72,7 +72,7 @@ describe(AuditLog.name, () => {
       ['198.51.100.1', '198.51.100.2'].map((ip) =>
         requestContext.run(requestFactory({ ip }), async () => {
           await new Promise((resolve) => setImmediate(resolve));
-          sut.record('authn_login_success', { email: `${ip}@example.com` });
+          await sut.record('authn_login_success', { email: `${ip}@example.com` });
         }),
       ),
     );
@@ -88,12 +88,47 @@ describe(AuditLog.name, () => {
     ['a carriage return', 'alice@example.com\r\nforged'],
     ['control characters', 'alice\u0000\u001b[31m@example.com'],
     ['quotes and backslashes', 'alice"}\\@example.com'],
-  ])('keeps an email with %s inside one line, unchanged', (_name, email) => {
-    sut.record('authn_login_fail', { email });
+  ])('keeps an email with %s inside one line, unchanged', async (_name, email) => {
+    await sut.record('authn_login_fail', { email });
 
     expect(output.split('\n')).toHaveLength(2);
     expect(output.endsWith('\n')).toBe(true);
     expect(entries()[0].email).toBe(email);
+  });
+
+  describe('listeners', () => {
+    it('hands each event to every listener, with the request that caused it, and waits', async () => {
+      const kept: unknown[] = [];
+      sut.listen(async (event, details, req) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        kept.push([event, details, req?.ip]);
+      });
+      const req = requestFactory();
+
+      await requestContext.run(req, () =>
+        sut.record('authn_password_change', { userId: 3, reason: 'settings' }),
+      );
+
+      expect(kept).toEqual([
+        ['authn_password_change', { userId: 3, reason: 'settings' }, '203.0.113.7'],
+      ]);
+    });
+
+    it('logs a listener that fails, goes on to the next, and does not fail its caller', async () => {
+      const next = jest.fn().mockResolvedValue(undefined);
+      sut.listen(() => Promise.reject(new Error('disk full')));
+      sut.listen(next);
+
+      await expect(
+        sut.record('user_updated', { userId: 3, reason: 'username_changed' }),
+      ).resolves.toBeUndefined();
+
+      expect(next).toHaveBeenCalledTimes(1);
+      expect(entries()).toEqual([
+        expect.objectContaining({ event: 'user_updated' }),
+        expect.objectContaining({ level: 'error', msg: expect.stringContaining('disk full') }),
+      ]);
+    });
   });
 
   it.each(['password', 'confirmPassword', '_csrf', 'passwordHash', 'cookie'])(

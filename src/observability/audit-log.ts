@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import type { Request } from 'express';
 import { currentRequest } from './request-context';
 
 export const APP_LOGGER = Symbol('APP_LOGGER');
@@ -18,7 +19,8 @@ export type SecurityEvent =
   | 'session_destroyed'
   | 'malicious_csrf'
   | 'user_created'
-  | 'user_updated';
+  | 'user_updated'
+  | 'user_deleted';
 
 export interface SecurityEventDetails {
   userId?: number;
@@ -27,18 +29,38 @@ export interface SecurityEventDetails {
   reason?: string;
   /** session_created: whether the sign-in asked to be remembered ("Remember me"). */
   remembered?: boolean;
+  /** session_destroyed: how many sessions one action ended, when more than one. */
+  count?: number;
 }
 
 /**
+ * Keeps security events somewhere besides the log (AccountActivity keeps each account's own, for
+ * its activity page). `req` is the request that caused the event, when there is one.
+ */
+export type SecurityEventListener = (
+  event: SecurityEvent,
+  details: SecurityEventDetails,
+  req: Request | undefined,
+) => Promise<void>;
+
+/**
  * Writes one JSON line per security event with the user, the client IP, the request id and the
- * UTC time. Callers pass only the details above: never a password, hash, session id or token.
- * JSON escapes control characters, so a crafted email cannot forge a line.
+ * UTC time, then hands it to the listeners. Callers pass only the details above: never a
+ * password, hash, session id or token. JSON escapes control characters, so a crafted email
+ * cannot forge a line.
  */
 @Injectable()
 export class AuditLog {
+  private readonly listeners: SecurityEventListener[] = [];
+
   constructor(@Inject(APP_LOGGER) private readonly logger: Logger) {}
 
-  record(event: SecurityEvent, details: SecurityEventDetails = {}): void {
+  /** `record` waits for the listener; a listener that fails is logged, never thrown. */
+  listen(listener: SecurityEventListener): void {
+    this.listeners.push(listener);
+  }
+
+  async record(event: SecurityEvent, details: SecurityEventDetails = {}): Promise<void> {
     const req = currentRequest();
     this.logger.info(
       { audit: true, event, ...details, ip: req?.ip, requestId: req?.id },
@@ -46,5 +68,13 @@ export class AuditLog {
     );
     // Written at once, not with the next batch of request lines.
     this.logger.flush();
+    for (const listener of this.listeners) {
+      try {
+        await listener(event, details, req);
+      } catch (error) {
+        // The line above has it: the page that caused it is not failed for a copy.
+        this.logger.error(`A security event could not be kept: ${(error as Error).message}`);
+      }
+    }
   }
 }

@@ -132,7 +132,7 @@ export function sessionLifetime(config: AppConfig, audit: AuditLog): RequestHand
     }
     req.session.regenerate((error) => {
       if (!error && typeof passport?.user === 'number') {
-        audit.record('session_expired', {
+        void audit.record('session_expired', {
           userId: passport.user,
           reason: rememberedUntil === null ? 'absolute' : 'remember_days',
         });

@@ -4,6 +4,15 @@ import { AuditLog } from '../observability/audit-log';
 import { isHandle } from './session-device';
 import { SESSION_STORE, type StoredSession, type UserSessionStore } from './session-store';
 
+/** Why a user's sessions were ended together: the reason their audit event gives. */
+export type SessionsEndedBy =
+  | 'other_sessions_ended'
+  | 'password_reset'
+  | 'password_changed'
+  | 'email_change_undone'
+  | 'not_me'
+  | 'account_deleted';
+
 /** One of a user's sessions, as a page may show it: never its id. */
 export interface ActiveSession {
   /** Its public identifier: what a page sends back to end it. */
@@ -64,24 +73,28 @@ export class SessionsService {
       return false;
     }
     const ended = await this.store.endSession(userId, handle);
-    this.recorded(userId, ended ? 1 : 0);
+    await this.recorded(userId, ended ? 1 : 0, 'ended_from_sessions_page');
     return ended;
   }
 
   /** Ends every session of the user but the current one (`currentSid`); returns how many. */
-  async endOthers(userId: number, currentSid: string): Promise<number> {
-    return this.recorded(userId, await this.store.endSessions(userId, currentSid));
+  async endOthers(userId: number, currentSid: string, why: SessionsEndedBy): Promise<number> {
+    return this.recorded(userId, await this.store.endSessions(userId, currentSid), why);
   }
 
   /** Ends every session of the user, the current one included; returns how many. */
-  async endAll(userId: number): Promise<number> {
-    return this.recorded(userId, await this.store.endSessions(userId));
+  async endAll(userId: number, why: SessionsEndedBy): Promise<number> {
+    return this.recorded(userId, await this.store.endSessions(userId), why);
   }
 
-  /** One `session_destroyed` per session ended, as at sign-out. */
-  private recorded(userId: number, count: number): number {
-    for (let i = 0; i < count; i++) {
-      this.audit.record('session_destroyed', { userId, reason: 'ended by its user' });
+  /** One `session_destroyed` per action, with how many sessions it ended. */
+  private async recorded(userId: number, count: number, why: string): Promise<number> {
+    if (count > 0) {
+      await this.audit.record('session_destroyed', {
+        userId,
+        reason: why,
+        ...(count > 1 ? { count } : {}),
+      });
     }
     return count;
   }

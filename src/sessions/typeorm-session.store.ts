@@ -51,7 +51,7 @@ export class TypeormSessionStore extends UserSessionStoreBase {
         await this.sessions.delete({ id: sid });
         const userId = session.passport?.user;
         if (typeof userId === 'number') {
-          this.audit.record('session_expired', {
+          await this.audit.record('session_expired', {
             userId,
             reason: remembered ? 'remember_days' : 'idle',
           });

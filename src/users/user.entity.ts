@@ -32,4 +32,8 @@ export class User {
    */
   @Column({ name: 'email_verified_at', type: Date, nullable: true })
   emailVerifiedAt!: Date | null;
+
+  /** When its owner last chose a new password (a reset or the settings); null: never since sign-up. */
+  @Column({ name: 'password_changed_at', type: Date, nullable: true })
+  passwordChangedAt!: Date | null;
 }

@@ -29,10 +29,19 @@ export class UsersService {
     return this.users.findOneBy({ email });
   }
 
-  /** The only query that loads the password hash: for checking a sign-in. */
+  /** With the password hash, which no other query loads: for checking a sign-in. */
   findByEmailWithPasswordHash(email: string): Promise<User | null> {
+    return this.findWithPasswordHash({ email });
+  }
+
+  /** With the password hash: for checking the current password of a signed-in user. */
+  findByIdWithPasswordHash(id: number): Promise<User | null> {
+    return this.findWithPasswordHash({ id });
+  }
+
+  private findWithPasswordHash(where: { id: number } | { email: string }): Promise<User | null> {
     return this.users.findOne({
-      where: { email },
+      where,
       select: {
         id: true,
         username: true,
@@ -40,12 +49,67 @@ export class UsersService {
         passwordHash: true,
         createdAt: true,
         emailVerifiedAt: true,
+        passwordChangedAt: true,
       },
     });
   }
 
+  /** The same password, hashed again (at a new BCRYPT_COST): not a change its owner made. */
   async updatePasswordHash(id: number, passwordHash: string): Promise<void> {
     await this.users.update({ id }, { passwordHash });
+  }
+
+  /** A new password chosen by its owner (a reset, or the settings). */
+  async changePassword(id: number, passwordHash: string): Promise<void> {
+    await this.users.update({ id }, { passwordHash, passwordChangedAt: new Date() });
+  }
+
+  /** Renames the account; a name another account has (in any case) is refused as at sign-up. */
+  async changeUsername(id: number, username: string): Promise<void> {
+    const usernameKey = username.toLowerCase();
+    const holder = await this.users.findOne({ where: { usernameKey }, select: { id: true } });
+    if (holder && holder.id !== id) {
+      throw new FormError({ username: [TAKEN.username] });
+    }
+    try {
+      await this.users.update({ id }, { username, usernameKey });
+    } catch (error) {
+      if (uniqueViolation(error) === 'username') {
+        throw new FormError({ username: [TAKEN.username] });
+      }
+      throw error;
+    }
+  }
+
+  /** Whether another account than `id` uses the address. */
+  async emailTaken(email: string, id: number): Promise<boolean> {
+    const holder = await this.users.findOne({ where: { email }, select: { id: true } });
+    return holder !== null && holder.id !== id;
+  }
+
+  /**
+   * Moves the account from address `from` to `to`, verified (a link mailed to it was followed).
+   * 'moved', 'stale' when the account no longer uses `from` (or no longer exists), 'taken' when
+   * another account has `to` by now.
+   */
+  async changeEmail(id: number, from: string, to: string): Promise<'moved' | 'stale' | 'taken'> {
+    try {
+      const { affected } = await this.users.update(
+        { id, email: from },
+        { email: to, emailVerifiedAt: new Date() },
+      );
+      return (affected ?? 0) > 0 ? 'moved' : 'stale';
+    } catch (error) {
+      if (uniqueViolation(error) === 'email') {
+        return 'taken';
+      }
+      throw error;
+    }
+  }
+
+  /** Deletes the account; its tokens and activity go with it (foreign keys, ON DELETE CASCADE). */
+  async delete(id: number): Promise<void> {
+    await this.users.delete({ id });
   }
 
   /**

@@ -81,12 +81,12 @@ export function csrfProtection(csrf: Csrf, audit: AuditLog): RequestHandler {
       return;
     }
     if (isCrossSite(req)) {
-      audit.record('malicious_csrf', { userId: req.user?.id, reason: 'cross_site_origin' });
+      void audit.record('malicious_csrf', { userId: req.user?.id, reason: 'cross_site_origin' });
       next(csrf.error);
       return;
     }
     if (!csrf.valid(req)) {
-      audit.record('malicious_csrf', { userId: req.user?.id, reason: 'bad_token' });
+      void audit.record('malicious_csrf', { userId: req.user?.id, reason: 'bad_token' });
       next(csrf.error);
       return;
     }

@@ -1,5 +1,6 @@
 import { digestOf } from '../../src/auth/core/tokens/tokens.service';
-import { TEST_APP_URL } from './mail';
+import { csrfTokenIn } from './forms';
+import { nextMailTo, TEST_APP_URL, tokenIn } from './mail';
 import { startSmtpServer, TestSmtpServer } from './smtp-server';
 import { startTestApp, TestApp } from './test-app';
 
@@ -46,4 +47,16 @@ export async function expireLink(sut: TestApp, token: string): Promise<void> {
     Date.now() - 1,
     digestOf(token),
   ]);
+}
+
+/** Asks for a password-reset link for `email`, as the forgotten-password page does; its token. */
+export async function askResetLink({ sut, smtp }: AppWithMailbox, email: string): Promise<string> {
+  const asker = sut.agent();
+  const form = await asker.get('/forgot-password').expect(200);
+  await asker
+    .post('/forgot-password')
+    .type('form')
+    .send({ _csrf: csrfTokenIn(form.text), email })
+    .expect(303);
+  return tokenIn(await nextMailTo(smtp, email, 'Reset your password'), '/reset-password');
 }

@@ -29,15 +29,15 @@ const taken = new WeakSet<ReceivedMail>();
 
 /**
  * The first mail for `to` (with `subject`, when given) that the server has received and no
- * earlier call has handed out, waiting up to 10 s for it to arrive (mail leaves after the answer
- * that caused it).
+ * earlier call has handed out, waiting up to `timeoutMs` for it to arrive (mail leaves after the
+ * answer that caused it).
  */
 export async function nextMailTo(
   smtp: TestSmtpServer,
   to: string,
   subject?: string,
+  timeoutMs = 10_000,
 ): Promise<ParsedMail> {
-  const timeoutMs = 10_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = smtp.received.find(

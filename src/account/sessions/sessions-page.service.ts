@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ActiveSession, SessionsService } from '../../sessions/sessions.service';
-import { describeDevice } from './device-description';
-
-/** A moment as the page shows it: readable text, and the exact time for `<time datetime>`. */
-export interface ShownTime {
-  iso: string;
-  text: string;
-}
+import { ShownTime, shownTime } from '../shown-time';
+import { describeDevice } from '../../sessions/device-description';
 
 /** One session as the page lists it: never its id. */
 export interface SessionRow {
@@ -35,13 +30,6 @@ export type Ending =
   | { outcome: 'current' }
   /** None of the user's live sessions has that handle: nothing was ended. */
   | { outcome: 'none' };
-
-// The server does not know the reader's time zone: UTC, said so. app.js shows local time.
-const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'UTC',
-});
 
 /** The sessions page: a user's sessions with their devices, and ending them. */
 @Injectable()
@@ -73,7 +61,7 @@ export class SessionsPageService {
 
   /** Ends every session of the user but the current one; how many. */
   endOthers(userId: number, currentSid: string): Promise<number> {
-    return this.sessions.endOthers(userId, currentSid);
+    return this.sessions.endOthers(userId, currentSid, 'other_sessions_ended');
   }
 }
 
@@ -82,13 +70,9 @@ function toRow(session: ActiveSession): SessionRow {
     handle: session.handle,
     device: describeDevice(session.userAgent).name,
     ip: session.ip ?? 'Unknown',
-    signedInAt: shown(session.createdAt),
-    lastActiveAt: shown(session.lastSeenAt),
-    rememberedUntil: session.rememberedUntil ? shown(session.rememberedUntil) : undefined,
+    signedInAt: shownTime(session.createdAt),
+    lastActiveAt: shownTime(session.lastSeenAt),
+    rememberedUntil: session.rememberedUntil ? shownTime(session.rememberedUntil) : undefined,
     current: session.current,
   };
-}
-
-function shown(time: Date): ShownTime {
-  return { iso: time.toISOString(), text: `${TIME_FORMAT.format(time)} UTC` };
 }

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActivityModule } from '../../activity/activity.module';
 import { RateLimitsModule } from '../../rate-limits/rate-limits.module';
 import { UsersModule } from '../../users/users.module';
 import { AuthService } from './auth.service';
 import { LocalStrategy } from './local.strategy';
+import { NewDeviceNotice } from './new-device-notice';
 import { PasswordService } from './passwords/password.service';
+import { ResetLinkMailer } from './reset-link-mailer';
 import { SessionSerializer } from './session.serializer';
 import { SignInLimiter } from './sign-in-limiter';
 import { Token } from './tokens/token.entity';
@@ -13,11 +16,18 @@ import { TokensService } from './tokens/tokens.service';
 import { VerificationMailer } from './verification-mailer';
 
 /**
- * What every sign-in feature shares: passwords, the limits, starting and ending a session, the
- * single-use tokens of the links sent by mail, and the mail that verifies an address.
+ * What every sign-in feature shares: passwords, the limits, starting and ending a session (and
+ * telling the owner of a sign-in from a new device), the single-use tokens of the links sent by
+ * mail, and the mails that verify an address and reset a password.
  */
 @Module({
-  imports: [UsersModule, RateLimitsModule, PassportModule, TypeOrmModule.forFeature([Token])],
+  imports: [
+    UsersModule,
+    RateLimitsModule,
+    ActivityModule,
+    PassportModule,
+    TypeOrmModule.forFeature([Token]),
+  ],
   providers: [
     AuthService,
     PasswordService,
@@ -26,7 +36,9 @@ import { VerificationMailer } from './verification-mailer';
     SessionSerializer,
     TokensService,
     VerificationMailer,
+    NewDeviceNotice,
+    ResetLinkMailer,
   ],
-  exports: [AuthService, PasswordService, TokensService, VerificationMailer],
+  exports: [AuthService, PasswordService, TokensService, VerificationMailer, ResetLinkMailer],
 })
 export class AuthCoreModule {}

@@ -6,6 +6,7 @@ import { AuditLog } from '../../observability/audit-log';
 import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import { AuthService } from './auth.service';
+import { NewDeviceNotice } from './new-device-notice';
 import { SignInLimiter } from './sign-in-limiter';
 import { PasswordService } from './passwords/password.service';
 import { userFactory } from '../../../test/factories/user.factory';
@@ -55,6 +56,7 @@ describe(AuthService.name, () => {
         { provide: SignInLimiter, useValue: limiter },
         { provide: AuditLog, useValue: audit },
         { provide: AppConfig, useValue: loadConfig({}) },
+        { provide: NewDeviceNotice, useValue: { signingIn: jest.fn() } },
       ],
     }).compile();
     sut = module.get(AuthService);

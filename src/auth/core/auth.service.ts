@@ -2,14 +2,18 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { AuditLog } from '../../observability/audit-log';
-import { deviceOf } from '../../sessions/session-device';
+import { deviceOf, rememberedUntilOf } from '../../sessions/session-device';
 import { rememberSession } from '../../sessions/session.middleware';
 import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
+import { FormError } from '../../web/form-error';
+import { NewDeviceNotice } from './new-device-notice';
 import { SignInLimiter } from './sign-in-limiter';
 import { endSession, startSession } from './login-session';
 import { sessionUserOf } from './session.serializer';
 import { PasswordService } from './passwords/password.service';
+
+export const WRONG_CURRENT_PASSWORD = 'Your current password is not correct.';
 
 @Injectable()
 export class AuthService {
@@ -21,6 +25,7 @@ export class AuthService {
     private readonly limiter: SignInLimiter,
     private readonly audit: AuditLog,
     private readonly config: AppConfig,
+    private readonly newDevice: NewDeviceNotice,
   ) {}
 
   /**
@@ -36,14 +41,39 @@ export class AuthService {
     const user = await this.users.findByEmailWithPasswordHash(email);
     const matches = await this.passwords.verify(password, user?.passwordHash);
     if (!user || !matches) {
-      this.audit.record('authn_login_fail', { email, userId: user?.id });
+      // Not awaited: storing it for the account's activity page must not make a wrong password
+      // for an existing account answer later than an unknown email.
+      void this.audit.record('authn_login_fail', { email, userId: user?.id });
       return null;
     }
 
     await this.limiter.recordSuccess(email, ip);
     await this.upgradeHash(user, password);
-    this.audit.record('authn_login_success', { userId: user.id, email });
+    await this.audit.record('authn_login_success', { userId: user.id, email });
     return sessionUserOf(user);
+  }
+
+  /**
+   * Checks the current password that a settings form asks for. It counts as a sign-in attempt
+   * with the account's address (the same limits, the same lockout); a wrong one is refused next
+   * to the field.
+   */
+  async checkCurrentPassword(user: Express.User, password: unknown, ip: string): Promise<void> {
+    await this.limiter.admit(user.email, ip);
+    const stored = await this.users.findByIdWithPasswordHash(user.id);
+    const matches = await this.passwords.verify(
+      typeof password === 'string' ? password : '',
+      stored?.passwordHash,
+    );
+    if (!stored || !matches) {
+      await this.audit.record('authn_login_fail', {
+        userId: user.id,
+        email: user.email,
+        reason: 'current_password',
+      });
+      throw new FormError({ currentPassword: [WRONG_CURRENT_PASSWORD] });
+    }
+    await this.limiter.recordSuccess(user.email, ip);
   }
 
   /** Re-hashes at the current BCRYPT_COST; a failure only postpones it to the next sign-in. */
@@ -70,19 +100,35 @@ export class AuthService {
   ): Promise<void> {
     await startSession(req, user);
     const now = Date.now();
+    await this.newDevice.signingIn(user, req, new Date(now));
     req.session.signedInAt = now;
     req.session.device = deviceOf(req, now);
     if (remember) {
       rememberSession(req, now + this.config.sessionTimeouts.rememberMs);
     }
-    this.audit.record('session_created', { userId: user.id, remembered: remember });
+    await this.audit.record('session_created', { userId: user.id, remembered: remember });
+  }
+
+  /**
+   * The same sign-in under a new session id (after a password change): when and where it
+   * signed in, and "Remember me", are kept.
+   */
+  async renewSession(req: Request): Promise<void> {
+    const { signedInAt, device } = req.session;
+    const rememberedUntil = rememberedUntilOf(req.session);
+    await startSession(req, req.user as Express.User);
+    req.session.signedInAt = signedInAt;
+    req.session.device = device;
+    if (rememberedUntil !== null) {
+      rememberSession(req, rememberedUntil);
+    }
   }
 
   async endSession(req: Request): Promise<void> {
     const userId = req.user?.id;
     await endSession(req);
     if (userId !== undefined) {
-      this.audit.record('session_destroyed', { userId });
+      await this.audit.record('session_destroyed', { userId, reason: 'signed_out' });
     }
   }
 }

@@ -53,7 +53,7 @@ export class SignInLimiter {
       // Attempts arriving together may all cross the threshold: only the first locks.
       if (lock.count === 1) {
         await this.counters.reset(failuresName(email));
-        this.audit.record('authn_login_lock', { email });
+        await this.audit.record('authn_login_lock', { email });
       }
       throw this.refuse(email, 'account_locked', lock.resetAt);
     }
@@ -68,7 +68,7 @@ export class SignInLimiter {
   }
 
   private refuse(email: string, reason: string, resetAt: number): TooManyAttemptsException {
-    this.audit.record('authn_throttled', { email, reason });
+    void this.audit.record('authn_throttled', { email, reason });
     return new TooManyAttemptsException(
       reason === 'account_locked'
         ? 'This account is locked after too many failed sign-ins.'

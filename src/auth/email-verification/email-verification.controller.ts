@@ -8,7 +8,7 @@ import { TOKEN_LIFETIME_MS } from '../core/tokens/tokens.service';
 import { ValidTokenGuard } from '../core/tokens/valid-token.guard';
 import { VERIFY_EMAIL_PAGE, VERIFY_LINK_EXPIRED_PAGE } from './email-verification.pages';
 import { EmailVerificationService, ResendResult } from './email-verification.service';
-import { VerifyEmailDto } from './verify-email.dto';
+import { TokenFormDto } from '../core/tokens/token-form.dto';
 
 @Controller()
 export class EmailVerificationController {
@@ -25,7 +25,7 @@ export class EmailVerificationController {
   @Post('verify-email')
   @UseGuards(ValidTokenGuard('email_verification', VERIFY_LINK_EXPIRED_PAGE))
   @Redirect('/login', 303)
-  async verifyEmail(@Req() req: Request, @Body() form: VerifyEmailDto): Promise<{ url: string }> {
+  async verifyEmail(@Req() req: Request, @Body() form: TokenFormDto): Promise<{ url: string }> {
     await this.verification.verify(form.token);
     flash(req, 'success', 'Thank you: your email address is confirmed.');
     return { url: req.isAuthenticated() ? '/' : '/login' };

@@ -34,7 +34,7 @@ export class EmailVerificationService {
       throw new PageException(VERIFY_LINK_EXPIRED_PAGE, HttpStatus.BAD_REQUEST);
     }
     if (await this.users.markEmailVerified(owner.id, owner.email)) {
-      this.audit.record('user_updated', { userId: owner.id, reason: 'email_verified' });
+      await this.audit.record('user_updated', { userId: owner.id, reason: 'email_verified' });
     }
   }
 

@@ -8,13 +8,14 @@ import { FormError } from '../../web/form-error';
 import { PageException } from '../../web/page.exception';
 import { TooManyAttemptsException } from '../../web/too-many-attempts.exception';
 import { PasswordService } from '../core/passwords/password.service';
+import { ResetLinkMailer } from '../core/reset-link-mailer';
 import { TokensService } from '../core/tokens/tokens.service';
 import { PasswordResetService } from './password-reset.service';
 import { ResetRequestLimiter } from './reset-request-limiter';
 
 const TOKEN = 'T'.repeat(43);
 const HASH = '$2b$04$newhashnewhashnewhashnewhashnewhashnewhashnewhashnew';
-const OWNER = { id: 1, username: 'Alice', email: 'alice@example.com' };
+const OWNER = { id: 1, username: 'Alice', email: 'alice@example.com', detail: null };
 const IP = '203.0.113.7';
 
 /** Lets the work queued behind the answer (setImmediate) run. */
@@ -22,7 +23,7 @@ const afterTheAnswer = () => new Promise((resolve) => setImmediate(resolve)).the
 
 describe(PasswordResetService.name, () => {
   let sut: PasswordResetService;
-  let users: jest.Mocked<Pick<UsersService, 'findByEmail' | 'updatePasswordHash'>>;
+  let users: jest.Mocked<Pick<UsersService, 'findByEmail' | 'changePassword'>>;
   let passwords: jest.Mocked<Pick<PasswordService, 'hash'>>;
   let tokens: jest.Mocked<Pick<TokensService, 'issue' | 'find' | 'use'>>;
   let sessions: jest.Mocked<Pick<SessionsService, 'endAll'>>;
@@ -33,7 +34,7 @@ describe(PasswordResetService.name, () => {
   beforeEach(async () => {
     users = {
       findByEmail: jest.fn().mockResolvedValue(null),
-      updatePasswordHash: jest.fn().mockResolvedValue(undefined),
+      changePassword: jest.fn().mockResolvedValue(undefined),
     };
     passwords = { hash: jest.fn().mockResolvedValue(HASH) };
     tokens = {
@@ -54,6 +55,7 @@ describe(PasswordResetService.name, () => {
     const module = await Test.createTestingModule({
       providers: [
         PasswordResetService,
+        ResetLinkMailer,
         { provide: UsersService, useValue: users },
         { provide: PasswordService, useValue: passwords },
         { provide: TokensService, useValue: tokens },
@@ -125,8 +127,8 @@ describe(PasswordResetService.name, () => {
       expect(passwords.hash.mock.invocationCallOrder[0]).toBeLessThan(
         tokens.use.mock.invocationCallOrder[0],
       );
-      expect(users.updatePasswordHash).toHaveBeenCalledWith(1, HASH);
-      expect(sessions.endAll).toHaveBeenCalledWith(1);
+      expect(users.changePassword).toHaveBeenCalledWith(1, HASH);
+      expect(sessions.endAll).toHaveBeenCalledWith(1, 'password_reset');
       expect(audit.record).toHaveBeenCalledWith('authn_password_change', {
         userId: 1,
         reason: 'password_reset',
@@ -176,7 +178,7 @@ describe(PasswordResetService.name, () => {
         expect(refusal).toBeInstanceOf(PageException);
         expect((refusal as PageException).getStatus()).toBe(400);
         expect((refusal as PageException).page.view).toBe('password-reset/link-expired');
-        expect(users.updatePasswordHash).not.toHaveBeenCalled();
+        expect(users.changePassword).not.toHaveBeenCalled();
         expect(sessions.endAll).not.toHaveBeenCalled();
         expect(mail.send).not.toHaveBeenCalled();
       },

@@ -8,7 +8,8 @@ import { PageException } from '../../web/page.exception';
 import { isPersonalPassword, PERSONAL_PASSWORD } from '../core/passwords/password-rules';
 import { PasswordService } from '../core/passwords/password.service';
 import { TokenOwner, TokensService } from '../core/tokens/tokens.service';
-import { passwordChangedMail, resetLinkMail } from './password-reset.mails';
+import { passwordChangedMail } from '../core/password-mails';
+import { ResetLinkMailer } from '../core/reset-link-mailer';
 import { RESET_LINK_EXPIRED_PAGE } from './password-reset.pages';
 import { ResetRequestLimiter } from './reset-request-limiter';
 
@@ -24,6 +25,7 @@ export class PasswordResetService implements OnModuleDestroy {
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
     private readonly limiter: ResetRequestLimiter,
+    private readonly resetLinks: ResetLinkMailer,
     private readonly mail: MailService,
     private readonly audit: AuditLog,
   ) {}
@@ -68,10 +70,15 @@ export class PasswordResetService implements OnModuleDestroy {
     if (!(await this.tokens.use('password_reset', token))) {
       throw new PageException(RESET_LINK_EXPIRED_PAGE, HttpStatus.BAD_REQUEST);
     }
-    await this.users.updatePasswordHash(owner.id, passwordHash);
-    await this.sessions.endAll(owner.id);
-    this.audit.record('authn_password_change', { userId: owner.id, reason: 'password_reset' });
-    this.mail.send(passwordChangedMail(owner, new Date(), this.mail.link('/forgot-password')));
+    await this.users.changePassword(owner.id, passwordHash);
+    await this.sessions.endAll(owner.id, 'password_reset');
+    await this.audit.record('authn_password_change', {
+      userId: owner.id,
+      reason: 'password_reset',
+    });
+    this.mail.send(
+      passwordChangedMail(owner, new Date(), this.mail.link('/forgot-password'), 'reset'),
+    );
   }
 
   /** Before the database closes: the requests already answered get their mail. */
@@ -81,10 +88,8 @@ export class PasswordResetService implements OnModuleDestroy {
 
   private async sendResetLink(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
-    if (!user) {
-      return;
+    if (user) {
+      await this.resetLinks.send(user);
     }
-    const token = await this.tokens.issue('password_reset', user.id);
-    this.mail.send(resetLinkMail(user, this.mail.link('/reset-password', { token })));
   }
 }

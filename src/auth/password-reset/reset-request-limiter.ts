@@ -30,7 +30,7 @@ export class ResetRequestLimiter {
       'fixed',
     );
     if (fromNetwork.count > resetRequestsPerNetworkPerHour) {
-      this.audit.record('authn_throttled', { email, reason: 'reset_requests_per_network' });
+      await this.audit.record('authn_throttled', { email, reason: 'reset_requests_per_network' });
       throw new TooManyAttemptsException(
         'Too many password reset requests from your network.',
         fromNetwork.resetAt,
@@ -38,7 +38,7 @@ export class ResetRequestLimiter {
     }
     const forAddress = await this.counters.hit(`reset:${email}`, HOUR, 'fixed');
     if (forAddress.count > resetRequestsPerAddressPerHour) {
-      this.audit.record('authn_throttled', { email, reason: 'reset_requests_per_address' });
+      await this.audit.record('authn_throttled', { email, reason: 'reset_requests_per_address' });
       throw new TooManyAttemptsException(
         'Too many password reset requests for this address.',
         forAddress.resetAt,

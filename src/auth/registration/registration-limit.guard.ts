@@ -26,7 +26,7 @@ export class RegistrationLimitGuard implements CanActivate {
     if (attempts.count <= this.config.limits.registrationsPerHour) {
       return true;
     }
-    this.audit.record('authn_throttled', { reason: 'registrations_per_ip' });
+    await this.audit.record('authn_throttled', { reason: 'registrations_per_ip' });
     throw new TooManyAttemptsException(
       'Too many registrations from your network.',
       attempts.resetAt,

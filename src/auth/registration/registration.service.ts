@@ -26,7 +26,7 @@ export class RegistrationService {
       email: form.email,
       passwordHash,
     });
-    this.audit.record('user_created', { userId: user.id, email: user.email });
+    await this.audit.record('user_created', { userId: user.id, email: user.email });
     await this.sendVerificationLink(user);
     return user;
   }

@@ -1,8 +1,14 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { User } from '../../../users/user.entity';
 
-/** What a token may be used for; a token of one purpose is worthless for the other. */
-export type TokenPurpose = 'password_reset' | 'email_verification';
+/** What a token may be used for; a token of one purpose is worthless for any other. */
+export type TokenPurpose =
+  | 'password_reset'
+  | 'email_verification'
+  /** Confirms a new address, from a mail to that address; `detail` is the new address. */
+  | 'email_change'
+  /** Undoes an address change, from a mail to the old address; `detail` is the old address. */
+  | 'email_change_undo';
 
 /** bigint columns hold milliseconds since the epoch; PostgreSQL returns them as strings. */
 const epochMs = {
@@ -33,8 +39,8 @@ export class Token {
   user?: User;
 
   /**
-   * SHA-256 of what the token may change, as it was when the token was made: the password hash
-   * for a reset, the email address for a verification. When that has changed since (a new
+   * SHA-256 of what the token depends on, as it was when the token was made: the password hash
+   * and the address for a reset, the address for the others. When that has changed since (a new
    * password, another address), the token is worthless.
    */
   @Column({ name: 'bound_to', length: 64 })
@@ -43,6 +49,10 @@ export class Token {
   @Index('IDX_tokens_expires_at')
   @Column({ name: 'expires_at', type: 'bigint', transformer: epochMs })
   expiresAt!: number;
+
+  /** What the token carries besides its user: the address of an email change (see purposes). */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  detail!: string | null;
 
   /** When it was used; a used token is refused. */
   @Column({ name: 'used_at', type: 'bigint', nullable: true, transformer: epochMs })

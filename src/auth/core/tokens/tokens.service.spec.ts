@@ -87,6 +87,7 @@ describe(TokensService.name, () => {
         userId: user.id,
         boundTo: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
         expiresAt: NOW + 30 * MINUTE,
+        detail: null,
         usedAt: null,
       });
       const everything = JSON.stringify(await dataSource.query('SELECT * FROM tokens'));
@@ -117,7 +118,7 @@ describe(TokensService.name, () => {
       const user = await newUser();
       const token = await sut.issue('password_reset', user.id);
 
-      const owner = { id: user.id, username: user.username, email: user.email };
+      const owner = { id: user.id, username: user.username, email: user.email, detail: null };
       await expect(sut.find('password_reset', token)).resolves.toEqual(owner);
       await expect(sut.find('password_reset', token)).resolves.toEqual(owner);
       await expect(sut.use('password_reset', token)).resolves.toEqual(owner);
@@ -176,6 +177,8 @@ describe(TokensService.name, () => {
   describe.each([
     ['password_reset', 30 * MINUTE],
     ['email_verification', 24 * 60 * MINUTE],
+    ['email_change', 24 * 60 * MINUTE],
+    ['email_change_undo', 7 * 24 * 60 * MINUTE],
   ] as const)('%s tokens', (purpose, lifetime) => {
     it(`work for ${lifetime / MINUTE} minutes, and not a moment longer`, async () => {
       expect(TOKEN_LIFETIME_MS[purpose]).toBe(lifetime);
@@ -269,5 +272,34 @@ describe(TokensService.name, () => {
     await dataSource.getRepository(User).update({ id: user.id }, { email: `new-${user.email}` });
 
     await expect(sut.use('email_verification', token)).resolves.toBeUndefined();
+  });
+
+  describe('an address change', () => {
+    it.each(['email_verification', 'password_reset', 'email_change'] as const)(
+      'makes a %s token worthless: it went to the old address',
+      async (purpose) => {
+        const user = await newUser();
+        const token = await sut.issue(
+          purpose,
+          user.id,
+          purpose === 'email_change' ? 'n@x.io' : null,
+        );
+
+        await users.changeEmail(user.id, user.email, `new-${user.email}`);
+
+        await expect(sut.use(purpose, token)).resolves.toBeUndefined();
+      },
+    );
+  });
+
+  it('gives back what a token carries: the new address of an email change', async () => {
+    const user = await newUser();
+    const token = await sut.issue('email_change', user.id, 'alice.new@example.com');
+
+    await expect(sut.use('email_change', token)).resolves.toMatchObject({
+      id: user.id,
+      email: user.email,
+      detail: 'alice.new@example.com',
+    });
   });
 });

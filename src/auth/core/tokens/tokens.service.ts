@@ -14,6 +14,8 @@ const MINUTE = 60 * 1000;
 export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   password_reset: 30 * MINUTE,
   email_verification: 24 * 60 * MINUTE,
+  email_change: 24 * 60 * MINUTE,
+  email_change_undo: 7 * 24 * 60 * MINUTE,
 };
 
 /** The user a valid token was made for, as pages and mails may name them. */
@@ -21,6 +23,11 @@ export interface TokenOwner {
   id: number;
   username: string;
   email: string;
+}
+
+/** What a valid token opens: its owner, and what it carries (an email change's address). */
+export interface ValidToken extends TokenOwner {
+  detail: string | null;
 }
 
 /** 256 random bits in base64url: what a link carries. */
@@ -32,6 +39,7 @@ interface TokenRow {
   boundTo: string;
   expiresAt: number | string;
   usedAt: number | string | null;
+  detail: string | null;
   username: string;
   email: string;
   passwordHash: string;
@@ -42,7 +50,7 @@ interface TokenRow {
  * stored, with its purpose, its user, when it expires and whether it was used. It works once,
  * before it expires, for its own purpose, and only while what it may change is as it was when
  * it was made: a reset token dies with any later password change (whatever made it: another
- * reset, a change in the settings, an operator), a verification token when the address changes.
+ * reset, a change in the settings, an operator), the others (verification, email change and its undo) when the address changes.
  */
 @Injectable()
 export class TokensService {
@@ -51,8 +59,15 @@ export class TokensService {
     private readonly audit: AuditLog,
   ) {}
 
-  /** Makes a token of `purpose` for the user and returns it: the only time it is seen. */
-  async issue(purpose: TokenPurpose, userId: number): Promise<string> {
+  /**
+   * Makes a token of `purpose` for the user, carrying `detail` (an email change's address), and
+   * returns it: the only time it is seen.
+   */
+  async issue(
+    purpose: TokenPurpose,
+    userId: number,
+    detail: string | null = null,
+  ): Promise<string> {
     const user = await this.tokens.manager.findOne(User, {
       where: { id: userId },
       select: { id: true, email: true, passwordHash: true },
@@ -67,14 +82,15 @@ export class TokensService {
       userId,
       boundTo: bindingOf(purpose, user),
       expiresAt: Date.now() + TOKEN_LIFETIME_MS[purpose],
+      detail,
       usedAt: null,
     });
-    this.audit.record('authn_token_created', { userId, reason: purpose });
+    await this.audit.record('authn_token_created', { userId, reason: purpose });
     return token;
   }
 
   /** The owner of `token` when it would be accepted now, without using it; else undefined. */
-  async find(purpose: TokenPurpose, token: unknown): Promise<TokenOwner | undefined> {
+  async find(purpose: TokenPurpose, token: unknown): Promise<ValidToken | undefined> {
     const row = await this.lookup(purpose, token);
     if (!row) {
       return undefined;
@@ -90,7 +106,7 @@ export class TokensService {
    * Uses `token`: its owner when it is accepted, else undefined. Of two requests that use one
    * token at once, only one gets its owner.
    */
-  async use(purpose: TokenPurpose, token: unknown): Promise<TokenOwner | undefined> {
+  async use(purpose: TokenPurpose, token: unknown): Promise<ValidToken | undefined> {
     const owner = await this.find(purpose, token);
     if (!owner) {
       return undefined;
@@ -102,7 +118,7 @@ export class TokensService {
       .where('digest = :digest AND used_at IS NULL', { digest: digestOf(token as string) })
       .execute();
     if (affected !== 1) {
-      this.audit.record('authn_token_reuse', { userId: owner.id, reason: purpose });
+      await this.audit.record('authn_token_reuse', { userId: owner.id, reason: purpose });
       return undefined;
     }
     return owner;
@@ -120,6 +136,7 @@ export class TokensService {
       .addSelect('t.bound_to', 'boundTo')
       .addSelect('t.expires_at', 'expiresAt')
       .addSelect('t.used_at', 'usedAt')
+      .addSelect('t.detail', 'detail')
       .addSelect('u.username', 'username')
       .addSelect('u.email', 'email')
       .addSelect('u.password_hash', 'passwordHash')
@@ -131,25 +148,30 @@ export class TokensService {
   /** A used token that comes back is worth a line in the audit log; a stale one is not. */
   private refused(purpose: TokenPurpose, row: TokenRow): void {
     if (row.usedAt !== null) {
-      this.audit.record('authn_token_reuse', { userId: Number(row.userId), reason: purpose });
+      void this.audit.record('authn_token_reuse', { userId: Number(row.userId), reason: purpose });
     }
   }
 }
 
 /** The owner of an unused token that has not expired and whose binding still holds. */
-function live(purpose: TokenPurpose, row: TokenRow): TokenOwner | undefined {
+function live(purpose: TokenPurpose, row: TokenRow): ValidToken | undefined {
   const current = bindingOf(purpose, { email: row.email, passwordHash: row.passwordHash });
   if (Number(row.expiresAt) <= Date.now() || row.boundTo !== current) {
     return undefined;
   }
-  return { id: Number(row.userId), username: row.username, email: row.email };
+  return { id: Number(row.userId), username: row.username, email: row.email, detail: row.detail };
 }
 
 export function digestOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** SHA-256 of what a token of `purpose` may change (see Token.boundTo). */
+/**
+ * SHA-256 of what a token of `purpose` depends on (see Token.boundTo): a reset link, on the
+ * password and on the address it was sent to; the others, on the address.
+ */
 function bindingOf(purpose: TokenPurpose, user: Pick<User, 'email' | 'passwordHash'>): string {
-  return digestOf(purpose === 'password_reset' ? user.passwordHash : user.email);
+  return digestOf(
+    purpose === 'password_reset' ? `${user.passwordHash}\n${user.email}` : user.email,
+  );
 }

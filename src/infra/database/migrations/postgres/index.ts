@@ -2,6 +2,7 @@ import { InitialSchema1795732354747 } from './1795732354747-InitialSchema';
 import { SessionOwnersAndDevices1796031280463 } from './1796031280463-SessionOwnersAndDevices';
 import { Tokens1796044841561 } from './1796044841561-Tokens';
 import { EmailVerifiedAt1796045717864 } from './1796045717864-EmailVerifiedAt';
+import { AccountSettingsAndActivity1796054965696 } from './1796054965696-AccountSettingsAndActivity';
 
 /** PostgreSQL's migrations, oldest first. A new one from `migration:generate` must be added here. */
 export const postgresMigrations = [
@@ -9,4 +10,5 @@ export const postgresMigrations = [
   SessionOwnersAndDevices1796031280463,
   Tokens1796044841561,
   EmailVerifiedAt1796045717864,
+  AccountSettingsAndActivity1796054965696,
 ];

@@ -4,6 +4,7 @@ import { SessionOwnersAndDevices1796031236207 } from './1796031236207-SessionOwn
 import { IncrementalVacuum1796033680803 } from './1796033680803-IncrementalVacuum';
 import { Tokens1796044831608 } from './1796044831608-Tokens';
 import { EmailVerifiedAt1796045706355 } from './1796045706355-EmailVerifiedAt';
+import { AccountSettingsAndActivity1796054959276 } from './1796054959276-AccountSettingsAndActivity';
 
 /** SQLite's migrations, oldest first. A new one from `migration:generate` must be added here. */
 export const sqliteMigrations = [
@@ -13,4 +14,5 @@ export const sqliteMigrations = [
   IncrementalVacuum1796033680803,
   Tokens1796044831608,
   EmailVerifiedAt1796045706355,
+  AccountSettingsAndActivity1796054959276,
 ];

@@ -8,6 +8,11 @@ export interface DeviceDescription {
   system: string;
   /** Both, as one name: "Firefox 140 on Linux". */
   name: string;
+  /**
+   * The browser without its version, and the system: "Firefox on Linux". What makes a device
+   * new to an account: a browser that updates itself is the same device.
+   */
+  kind: string;
 }
 
 const UNKNOWN_BROWSER = 'Unknown browser';
@@ -32,6 +37,7 @@ export function describeDevice(userAgent: string | null): DeviceDescription {
   return {
     browser,
     system,
+    kind: `${browserName || UNKNOWN_BROWSER} on ${system}`,
     name:
       browser === UNKNOWN_BROWSER && system === UNKNOWN_SYSTEM
         ? browser

@@ -1,5 +1,5 @@
 import type { MailRequest } from '../../infra/mail/mail.service';
-import { TOKEN_LIFETIME_MS, TokenOwner } from '../core/tokens/tokens.service';
+import { TOKEN_LIFETIME_MS, TokenOwner } from './tokens/tokens.service';
 
 const LINK_MINUTES = TOKEN_LIFETIME_MS.password_reset / 60_000;
 
@@ -21,8 +21,23 @@ export function resetLinkMail(user: TokenOwner, link: string): MailRequest {
   };
 }
 
-/** Sent once a reset has set a new password, so that an owner who did not do it finds out. */
-export function passwordChangedMail(user: TokenOwner, at: Date, forgotLink: string): MailRequest {
+/** How a new password was set: with a mailed reset link, or in the account settings. */
+export type PasswordChangedBy = 'reset' | 'settings';
+
+const CHANGED_BY: Record<PasswordChangedBy, string> = {
+  reset:
+    'with a reset link sent to this address. Every device that was signed in to the account has been signed out.',
+  settings:
+    'in the account settings. Every other device that was signed in to the account has been signed out.',
+};
+
+/** Sent once a new password is set, so that an owner who did not set it finds out. */
+export function passwordChangedMail(
+  user: TokenOwner,
+  at: Date,
+  forgotLink: string,
+  by: PasswordChangedBy,
+): MailRequest {
   return {
     to: user.email,
     subject: 'Your password was changed',
@@ -30,7 +45,7 @@ export function passwordChangedMail(user: TokenOwner, at: Date, forgotLink: stri
     context: {
       heading: 'Your password was changed',
       paragraphs: [
-        `The password of your account ${user.username} was changed on ${at.toUTCString()} with a reset link sent to this address. Every device that was signed in to the account has been signed out.`,
+        `The password of your account ${user.username} was changed on ${at.toUTCString()} ${CHANGED_BY[by]}`,
         'If it was you, there is nothing more to do.',
         'If it was not you, choose a new password at once with the button below, and make sure nobody else can read this mailbox.',
       ],

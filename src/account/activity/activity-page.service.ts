@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { AccountActivity } from '../../activity/account-activity';
+import type { AccountEvent } from '../../activity/account-event.entity';
+import { describeDevice } from '../../sessions/device-description';
+import { ShownTime, shownTime } from '../shown-time';
+
+/** One event as the activity page lists it. */
+export interface ActivityRow {
+  /** What happened, in words: "Signed in", "Password changed"... */
+  what: string;
+  /** Whether it is worth a look: a failure, a lockout, a change of the password or address. */
+  notable: boolean;
+  device: string;
+  ip: string;
+  at: ShownTime;
+}
+
+/** What each kept event says, by its audit name and reason (`event` or `event:reason`). */
+const WORDS: Record<string, string> = {
+  user_created: 'Account created',
+  session_created: 'Signed in',
+  'session_created:remember_me': 'Signed in, with “Remember me”',
+  authn_login_fail: 'Failed sign-in: wrong password',
+  'authn_login_fail:current_password': 'Wrong current password in the account settings',
+  authn_login_lock: 'Account locked after too many failed sign-ins',
+  'authn_password_change:password_reset': 'Password changed with a reset link',
+  'authn_password_change:settings': 'Password changed in the account settings',
+  'authn_token_created:password_reset': 'Password reset link sent',
+  'user_updated:email_verified': 'Email address confirmed',
+  'user_updated:username_changed': 'Username changed',
+  'user_updated:email_change_asked': 'Email change asked for: confirmation link sent',
+  'user_updated:email_changed': 'Email address changed',
+  'user_updated:email_change_undone': 'Email change undone',
+  'session_destroyed:signed_out': 'Signed out',
+  'session_destroyed:ended_from_sessions_page': 'Session ended from the sessions page',
+  'session_destroyed:other_sessions_ended': 'Other sessions ended',
+  'session_destroyed:password_reset': 'Every session ended by a password reset',
+  'session_destroyed:password_changed': 'Other sessions ended by a password change',
+  'session_destroyed:email_change_undone': 'Every session ended by undoing an email change',
+  'session_destroyed:not_me': 'Every session ended: “This wasn’t me”',
+};
+
+const NOTABLE = new Set(['authn_login_fail', 'authn_login_lock', 'authn_password_change']);
+
+/** The account's own security events, newest first, in words. */
+@Injectable()
+export class ActivityPageService {
+  constructor(private readonly activity: AccountActivity) {}
+
+  async page(userId: number): Promise<{ events: ActivityRow[] }> {
+    const events = await this.activity.list(userId);
+    return { events: events.map(toRow) };
+  }
+}
+
+function toRow(event: AccountEvent): ActivityRow {
+  return {
+    what: describeEvent(event.event, event.reason),
+    notable: NOTABLE.has(event.event) || event.reason === 'email_changed',
+    device: describeDevice(event.userAgent).name,
+    ip: event.ip ?? 'Unknown',
+    at: shownTime(event.createdAt),
+  };
+}
+
+export function describeEvent(event: string, reason: string | null): string {
+  return WORDS[`${event}:${reason}`] ?? WORDS[event] ?? event.replaceAll('_', ' ');
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Get, Post, Redirect, Req, UseFilters, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { AuthenticatedGuard } from '../../auth/core/guards/authenticated.guard';
+import { TOKEN_LIFETIME_MS } from '../../auth/core/tokens/tokens.service';
+import { flash } from '../../web/flash';
+import { Page } from '../../web/page';
+import { AccountFormErrorFilter } from './account-form-error.filter';
+import { ACCOUNT_PAGE } from './account.pages';
+import {
+  ChangeEmailDto,
+  ChangePasswordDto,
+  ChangeUsernameDto,
+  DeleteAccountDto,
+} from './account-settings.dto';
+import { AccountOverview, AccountSettingsService } from './account-settings.service';
+
+const ACCOUNT_PATH = '/account';
+const CONFIRM_HOURS = TOKEN_LIFETIME_MS.email_change / 3_600_000;
+
+/** The signed-in user's settings page and its forms; each answers 303 back, or 422 with errors. */
+@Controller('account')
+@UseGuards(AuthenticatedGuard)
+@UseFilters(AccountFormErrorFilter)
+export class AccountSettingsController {
+  constructor(private readonly settings: AccountSettingsService) {}
+
+  @Get()
+  @Page(ACCOUNT_PAGE)
+  async page(@Req() req: Request): Promise<{ account: AccountOverview }> {
+    return { account: await this.settings.overview(userOf(req).id) };
+  }
+
+  @Post('username')
+  @Redirect(ACCOUNT_PATH, 303)
+  async changeUsername(@Req() req: Request, @Body() form: ChangeUsernameDto): Promise<void> {
+    if (await this.settings.changeUsername(userOf(req), form.username)) {
+      flash(req, 'success', `Your username is now ${form.username}.`);
+    } else {
+      flash(req, 'info', `${form.username} is already your username.`);
+    }
+  }
+
+  @Post('email')
+  @Redirect(ACCOUNT_PATH, 303)
+  async changeEmail(@Req() req: Request, @Body() form: ChangeEmailDto): Promise<void> {
+    await this.settings.askEmailChange(userOf(req), form.email, form.currentPassword, req.ip ?? '');
+    flash(
+      req,
+      'info',
+      `We have sent a link to ${form.email}. Your address changes when you open it (within ${CONFIRM_HOURS} hours) and press its button.`,
+    );
+  }
+
+  @Post('password')
+  @Redirect(ACCOUNT_PATH, 303)
+  async changePassword(@Req() req: Request, @Body() form: ChangePasswordDto): Promise<void> {
+    await this.settings.changePassword(req, form.currentPassword, form.password);
+    flash(
+      req,
+      'success',
+      'Your password has been changed. Every other device has been signed out.',
+    );
+  }
+
+  @Post('delete')
+  @Redirect('/login', 303)
+  async deleteAccount(@Req() req: Request, @Body() form: DeleteAccountDto): Promise<void> {
+    await this.settings.deleteAccount(req, form.currentPassword);
+    flash(req, 'info', 'Your account has been deleted.');
+  }
+}
+
+/** AuthenticatedGuard has let only a signed-in request through. */
+function userOf(req: Request): Express.User {
+  return req.user as Express.User;
+}

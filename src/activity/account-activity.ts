@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Request } from 'express';
+import { LessThanOrEqual, Repository } from 'typeorm';
+import { AuditLog, SecurityEvent, SecurityEventDetails } from '../observability/audit-log';
+import { User } from '../users/user.entity';
+import { AccountEvent } from './account-event.entity';
+
+/** How many events of each account are kept: the newest; older ones are deleted. */
+export const ACCOUNT_EVENTS_KEPT = 100;
+
+/**
+ * The events an account's owner sees on their activity page. A sign-in shows as its
+ * session_created (which knows "Remember me"), so authn_login_success is not repeated there;
+ * a session that expires is not something anyone did; of the tokens made, only reset links are
+ * news (a verification link is expected).
+ */
+const SHOWN_TO_OWNER: ReadonlySet<SecurityEvent> = new Set<SecurityEvent>([
+  'authn_login_fail',
+  'authn_login_lock',
+  'authn_password_change',
+  'authn_token_created',
+  'session_created',
+  'session_destroyed',
+  'user_created',
+  'user_updated',
+]);
+
+/** Whose event it is: the user, or the address they sign in with (a lockout knows only that). */
+type EventOwner = { userId: number } | { email: string };
+
+/**
+ * Each account's own security events, for its owner's activity page: every event the audit log
+ * records about an account is kept here too, with the IP and browser of the request.
+ */
+@Injectable()
+export class AccountActivity {
+  constructor(
+    @InjectRepository(AccountEvent) private readonly events: Repository<AccountEvent>,
+    audit: AuditLog,
+  ) {
+    audit.listen((event, details, req) => this.keep(event, details, req));
+  }
+
+  /** The account's events, newest first. */
+  list(userId: number, limit = ACCOUNT_EVENTS_KEPT): Promise<AccountEvent[]> {
+    return this.events.find({ where: { userId }, order: { id: 'DESC' }, take: limit });
+  }
+
+  /** The browsers (User-Agent headers) of the account's kept sign-ins, each once. */
+  async signInUserAgents(userId: number): Promise<(string | null)[]> {
+    const rows = await this.events
+      .createQueryBuilder('e')
+      .select('DISTINCT e.user_agent', 'userAgent')
+      .where('e.user_id = :userId AND e.event = :event', { userId, event: 'session_created' })
+      .getRawMany<{ userAgent: string | null }>();
+    return rows.map(({ userAgent }) => userAgent);
+  }
+
+  /** Keeps the event for its account, when it is one the owner sees and the account exists. */
+  private async keep(
+    event: SecurityEvent,
+    details: SecurityEventDetails,
+    req: Request | undefined,
+  ): Promise<void> {
+    const owner = ownerOf(event, details);
+    if (!owner || !SHOWN_TO_OWNER.has(event) || !shownReason(event, details.reason)) {
+      return;
+    }
+    const userId = 'userId' in owner ? owner.userId : await this.userIdOf(owner.email);
+    if (userId === undefined) {
+      return;
+    }
+    try {
+      await this.events.insert({
+        userId,
+        event,
+        reason: (details.reason ?? (details.remembered ? 'remember_me' : null))?.slice(0, 40),
+        ip: clip(req?.ip, 64),
+        userAgent: clip(req?.get('user-agent'), 512),
+        createdAt: Date.now(),
+      });
+    } catch (error) {
+      // The account was deleted meanwhile: its events went with it.
+      if (await this.events.manager.existsBy(User, { id: userId })) {
+        throw error;
+      }
+      return;
+    }
+    await this.prune(userId);
+  }
+
+  private async prune(userId: number): Promise<void> {
+    const [oldestKept] = await this.events.find({
+      select: { id: true },
+      where: { userId },
+      order: { id: 'DESC' },
+      skip: ACCOUNT_EVENTS_KEPT - 1,
+      take: 1,
+    });
+    if (oldestKept) {
+      await this.events.delete({ userId, id: LessThanOrEqual(oldestKept.id - 1) });
+    }
+  }
+
+  private async userIdOf(email: string): Promise<number | undefined> {
+    const user = await this.events.manager.findOne(User, {
+      select: { id: true },
+      where: { email },
+    });
+    return user?.id;
+  }
+}
+
+/** The account an event is about: a lockout knows only the address it locks. */
+function ownerOf(
+  event: SecurityEvent,
+  { userId, email }: SecurityEventDetails,
+): EventOwner | undefined {
+  if (userId !== undefined) {
+    return { userId };
+  }
+  return event === 'authn_login_lock' && email !== undefined ? { email } : undefined;
+}
+
+function shownReason(event: SecurityEvent, reason: string | undefined): boolean {
+  return event !== 'authn_token_created' || reason === 'password_reset';
+}
+
+function clip(value: unknown, maxLength: number): string | null {
+  return typeof value === 'string' && value !== '' ? value.slice(0, maxLength) : null;
+}
