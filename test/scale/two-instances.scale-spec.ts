@@ -188,6 +188,44 @@ describe('Two instances on one PostgreSQL and one Redis', () => {
     expect((await onA.get(`${b.url}/`)).status).toBe(200);
   });
 
+  it('a password change on A ends the other sessions on B at once; the one that changed it stays', async () => {
+    const who = await register(a);
+    const [onB, onA] = [new Client(), new Client()];
+    expect((await logIn(onB, b, who.email, who.password)).status).toBe(303);
+    expect((await logIn(onA, a, who.email, who.password)).status).toBe(303);
+
+    const changed = await onA.submit(
+      a.url,
+      '/account',
+      {
+        currentPassword: who.password,
+        password: 'a-brand-new-passphrase-7',
+        confirmPassword: 'a-brand-new-passphrase-7',
+      },
+      '/account/password',
+    );
+
+    expect(changed.status).toBe(303);
+    expect((await onB.get(`${b.url}/`)).status).toBe(303);
+    // Under its new id, on both instances.
+    expect((await onA.get(`${b.url}/`)).status).toBe(200);
+    expect((await onA.get(`${a.url}/`)).status).toBe(200);
+  });
+
+  it('“This wasn’t me” on B ends every session of the account on A, its own included', async () => {
+    const who = await register(a);
+    const [onA, onB] = [new Client(), new Client()];
+    expect((await logIn(onA, a, who.email, who.password)).status).toBe(303);
+    expect((await logIn(onB, b, who.email, who.password)).status).toBe(303);
+    const cookieOfB = onB.cookie as string;
+
+    const res = await onB.submit(b.url, '/account/activity', {}, '/account/activity/not-me');
+
+    expect(res.status).toBe(303);
+    expect((await onA.get(`${a.url}/`)).status).toBe(303);
+    expect((await new Client(cookieOfB).get(`${a.url}/`)).status).toBe(303);
+  });
+
   it('the lockout counter reached through A holds on B', async () => {
     const who = await register(a);
     for (let i = 0; i < 3; i++) {
