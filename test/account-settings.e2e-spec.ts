@@ -447,6 +447,23 @@ describe('Account settings (/account)', () => {
       expect(await idOf(account.email)).toBeDefined();
     });
 
+    it('answers 409 to the undo link when another account has the old address by then', async () => {
+      const { account, agent } = await signedIn();
+      const to = aRegistration().email;
+      await pressButton(agent, '/account/email/confirm', await askChange(agent, account, to));
+      const undo = tokenIn(
+        await nextMailTo(app.smtp, account.email, 'Your email address was changed'),
+        '/account/email/undo',
+      );
+      await register(app.sut.agent(), aRegistration({ email: account.email }));
+
+      const res = await pressButton(app.sut.agent(), '/account/email/undo', undo);
+
+      expect(res.status).toBe(409);
+      expect(await idOf(to)).toBeDefined();
+      expect(await signedInNow(agent)).toBe(true);
+    });
+
     it('refuses a wrong current password, its own address, a taken one and a bad one, each by its field', async () => {
       const other = await register(app.sut.agent());
       const { account, agent } = await signedIn();
