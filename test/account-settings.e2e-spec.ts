@@ -374,6 +374,34 @@ describe('Account settings (/account)', () => {
       expect(await idOf(to)).toBeDefined();
     });
 
+    it('in a browser signed in to another account, moves the right account and tells that one nothing', async () => {
+      const { account, agent } = await signedIn();
+      const { agent: someoneElse } = await signedIn();
+      const to = aRegistration().email;
+      const confirm = await askChange(agent, account, to);
+
+      const res = await pressButton(someoneElse, '/account/email/confirm', confirm);
+
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/');
+      expect(await alertsOn(someoneElse, '/')).toEqual([
+        `success: Done: the account now uses ${to}.`,
+      ]);
+      expect(await idOf(to)).toBeDefined();
+      const undo = tokenIn(
+        await nextMailTo(app.smtp, account.email, 'Your email address was changed'),
+        '/account/email/undo',
+      );
+
+      const undone = await pressButton(someoneElse, '/account/email/undo', undo);
+
+      expect(undone.status).toBe(303);
+      expect(undone.headers.location).toBe('/');
+      expect(await signedInNow(someoneElse)).toBe(true);
+      expect(await signedInNow(agent)).toBe(false);
+      expect(await idOf(account.email)).toBeDefined();
+    });
+
     it('undoes the change from the old address: the address comes back, every session ends, a reset link is sent', async () => {
       const { account, agent } = await signedIn();
       const to = aRegistration().email;

@@ -1,23 +1,9 @@
-import type { Page } from 'playwright-core';
 import { aRegistration } from '../helpers/forms';
 import { navigate, pathOf, useBrowserSuite } from './helpers/browser-suite';
-import { focusOf } from './helpers/checks';
+import { press, skipToContent } from './helpers/keyboard';
 
 describe('The keyboard alone', () => {
   const sut = useBrowserSuite();
-
-  /** Presses `key` and expects the focus, drawn so that a person sees it, on `element`. */
-  async function press(page: Page, key: string, element: string): Promise<void> {
-    await page.keyboard.press(key);
-    expect(await focusOf(page)).toEqual({ element, visible: true });
-  }
-
-  /** The skip link comes first and takes the focus past the top bar, into the page. */
-  async function skipToContent(page: Page): Promise<void> {
-    await press(page, 'Tab', 'a "Skip to content"');
-    await page.keyboard.press('Enter');
-    expect((await focusOf(page)).element).toBe('#main');
-  }
 
   it('registers and signs in: Tab order, Enter submits, focus always visible', async () => {
     const { page } = sut;

@@ -1,9 +1,16 @@
 import type { Page } from 'playwright-core';
 import {
+  openConfirmEmailLink,
+  openMailedLink,
+  sendSettingsForm,
+  UNDO_PATH,
+} from './helpers/account-pages';
+import {
   askForResetLink,
   fillRegistration,
   logInThroughPage,
   openResetFormFromMail,
+  registerAndLogIn,
   registerThroughPage,
   submitButton,
 } from './helpers/auth-pages';
@@ -20,17 +27,20 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
 
   beforeAll(clearScreenshots);
 
-  async function signIn(page: Page): Promise<void> {
-    const account = await registerThroughPage(page);
-    await logInThroughPage(page, account.email, account.password);
-  }
+  /** Registers a new account and signs it in; ends on the home page. */
+  const signIn = registerAndLogIn;
+
+  /** Signs a new account in, and opens `path`. */
+  const signedInOn = (path: string) => async (page: Page) => {
+    await signIn(page);
+    await page.goto(path);
+  };
 
   const openResetForm = (page: Page) => openResetFormFromMail(page, sut.app);
 
   /** Signs a new account in, and opens the verification link of its mail. */
   async function openVerifyLink(page: Page): Promise<void> {
-    const account = await registerThroughPage(page);
-    await logInThroughPage(page, account.email, account.password);
+    const account = await signIn(page);
     const mail = await mailTo(sut.app, account.email, 'Confirm your email address');
     await page.goto(linkPath(mail, '/verify-email'));
   }
@@ -44,6 +54,13 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
     await page.getByLabel('Remember me').check();
     await logInThroughPage(page, account.email, account.password);
     await page.goto('/account/sessions');
+  }
+
+  /** Signed in, on the page that the link mailed to a new address opens. */
+  async function openConfirmEmail(page: Page): Promise<string> {
+    const account = await signIn(page);
+    await openConfirmEmailLink(page, sut.app, account, `new.${account.email}`);
+    return account.email;
   }
 
   // Each opens one page in one state; the name is the screenshot's.
@@ -78,6 +95,44 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
         await onSessionsPage(page);
         await navigate(page, () => page.getByRole('button', { name: /^End session/ }).click());
       },
+    ],
+    ['account', 'Account', signedInOn('/account')],
+    [
+      'account-errors',
+      'Account',
+      async (page) => {
+        const account = await signIn(page);
+        await page.goto('/account');
+        await sendSettingsForm(page, 'email', {
+          'New email address': `new.${account.email}`,
+          'Current password': 'not-the-password',
+        });
+      },
+    ],
+    [
+      'activity',
+      'Security activity',
+      async (page) => {
+        const account = await registerThroughPage(page);
+        await logInThroughPage(page, account.email, 'not-the-password');
+        await logInThroughPage(page, account.email, account.password);
+        await page.goto('/account/activity');
+      },
+    ],
+    ['confirm-email', 'Confirm your new email address', openConfirmEmail],
+    [
+      'undo-email',
+      'Undo the email change',
+      async (page) => {
+        const oldEmail = await openConfirmEmail(page);
+        await navigate(page, () => submitButton(page, 'Use this address').click());
+        await openMailedLink(page, sut.app, oldEmail, 'Your email address was changed', UNDO_PATH);
+      },
+    ],
+    [
+      'email-link-expired-400',
+      'Link expired',
+      (page) => page.goto('/account/email/confirm?token=bad'),
     ],
     [
       'home-link-sent-again',
@@ -122,14 +177,7 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
       },
     ],
     ['verify-link-expired-400', 'Link expired', (page) => page.goto('/verify-email?token=bad')],
-    [
-      'logout',
-      'Log out',
-      async (page) => {
-        await signIn(page);
-        await page.goto('/logout');
-      },
-    ],
+    ['logout', 'Log out', signedInOn('/logout')],
     [
       'login-logged-out',
       'Log in',

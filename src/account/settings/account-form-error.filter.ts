@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/commo
 import type { Request, Response } from 'express';
 import { FormError } from '../../web/form-error';
 import { refusedForm, renderRefusedForm } from '../../web/form-view';
+import { EMAIL_CHANGE_TERMS } from './account.mails';
 import { ACCOUNT_PAGE } from './account.pages';
 import { AccountSettingsService } from './account-settings.service';
 
@@ -28,6 +29,7 @@ export class AccountFormErrorFilter implements ExceptionFilter {
       (account) =>
         renderRefusedForm(req, res, ACCOUNT_PAGE, error, {
           account,
+          terms: EMAIL_CHANGE_TERMS,
           forms: FORMS.has(form) ? { [form]: refused } : {},
         }),
       (failure: unknown) => req.next?.(failure),

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Post, Redirect, Req, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { AuthenticatedGuard } from '../../auth/core/guards/authenticated.guard';
-import { TOKEN_LIFETIME_MS } from '../../auth/core/tokens/tokens.service';
 import { flash } from '../../web/flash';
 import { Page } from '../../web/page';
 import { AccountFormErrorFilter } from './account-form-error.filter';
+import { EMAIL_CHANGE_TERMS } from './account.mails';
 import { ACCOUNT_PAGE } from './account.pages';
 import {
   ChangeEmailDto,
@@ -15,7 +15,6 @@ import {
 import { AccountOverview, AccountSettingsService } from './account-settings.service';
 
 const ACCOUNT_PATH = '/account';
-const CONFIRM_HOURS = TOKEN_LIFETIME_MS.email_change / 3_600_000;
 
 /** The signed-in user's settings page and its forms; each answers 303 back, or 422 with errors. */
 @Controller('account')
@@ -26,8 +25,8 @@ export class AccountSettingsController {
 
   @Get()
   @Page(ACCOUNT_PAGE)
-  async page(@Req() req: Request): Promise<{ account: AccountOverview }> {
-    return { account: await this.settings.overview(userOf(req).id) };
+  async page(@Req() req: Request): Promise<{ account: AccountOverview; terms: object }> {
+    return { account: await this.settings.overview(userOf(req).id), terms: EMAIL_CHANGE_TERMS };
   }
 
   @Post('username')
@@ -47,7 +46,7 @@ export class AccountSettingsController {
     flash(
       req,
       'info',
-      `We have sent a link to ${form.email}. Your address changes when you open it (within ${CONFIRM_HOURS} hours) and press its button.`,
+      `We have sent a link to ${form.email}. Your address changes when you open it (within ${EMAIL_CHANGE_TERMS.confirmHours} hours) and press its button.`,
     );
   }
 

@@ -32,6 +32,12 @@ export interface AccountOverview {
   passwordChangedAt: ShownTime | null;
 }
 
+/** Which account an email link moved, and to which address. */
+export interface EmailMove {
+  userId: number;
+  email: string;
+}
+
 const SAME_EMAIL = 'That is already your address.';
 const TAKEN_EMAIL = 'Email already registered!';
 
@@ -101,9 +107,9 @@ export class AccountSettingsService {
 
   /**
    * Follows the new address's link: the account moves to it, verified, and the old address
-   * gets a link that undoes the change (7 days). Returns the new address.
+   * gets a link that undoes the change (7 days).
    */
-  async confirmEmailChange(token: string): Promise<string> {
+  async confirmEmailChange(token: string): Promise<EmailMove> {
     const owner = await this.usedToken('email_change', token);
     const oldEmail = owner.email;
     const newEmail = owner.detail as string;
@@ -118,21 +124,21 @@ export class AccountSettingsService {
       ),
     );
     await this.audit.record('user_updated', { userId: owner.id, reason: 'email_changed' });
-    return newEmail;
+    return { userId: owner.id, email: newEmail };
   }
 
   /**
    * Follows the old address's link: the address comes back, every session ends, and a reset
    * link goes to it (whoever made the change knew the password).
    */
-  async undoEmailChange(token: string): Promise<string> {
+  async undoEmailChange(token: string): Promise<EmailMove> {
     const owner = await this.usedToken('email_change_undo', token);
     const oldEmail = owner.detail as string;
     await this.moveEmail(owner, oldEmail);
     await this.audit.record('user_updated', { userId: owner.id, reason: 'email_change_undone' });
     await this.sessions.endAll(owner.id, 'email_change_undone');
     await this.resetLinks.send({ id: owner.id, username: owner.username, email: oldEmail });
-    return oldEmail;
+    return { userId: owner.id, email: oldEmail };
   }
 
   /**

@@ -2,8 +2,13 @@ import type { MailRequest } from '../../infra/mail/mail.service';
 import { TOKEN_LIFETIME_MS } from '../../auth/core/tokens/tokens.service';
 
 const HOUR = 60 * 60 * 1000;
-const CONFIRM_HOURS = TOKEN_LIFETIME_MS.email_change / HOUR;
-const UNDO_DAYS = TOKEN_LIFETIME_MS.email_change_undo / (24 * HOUR);
+
+/** How long the two links of an email change work, as the mails and the settings page say. */
+export const EMAIL_CHANGE_TERMS = {
+  confirmHours: TOKEN_LIFETIME_MS.email_change / HOUR,
+  undoDays: TOKEN_LIFETIME_MS.email_change_undo / (24 * HOUR),
+};
+const { confirmHours: CONFIRM_HOURS, undoDays: UNDO_DAYS } = EMAIL_CHANGE_TERMS;
 
 interface Account {
   username: string;

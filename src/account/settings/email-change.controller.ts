@@ -43,9 +43,14 @@ export class EmailChangeController {
   @UseGuards(ValidTokenGuard('email_change', EMAIL_LINK_EXPIRED_PAGE))
   @Redirect('/login', 303)
   async confirm(@Req() req: Request, @Body() form: TokenFormDto): Promise<{ url: string }> {
-    const email = await this.settings.confirmEmailChange(form.token);
-    flash(req, 'success', `Your account now uses ${email}.`);
-    return { url: req.isAuthenticated() ? '/account' : '/login' };
+    const moved = await this.settings.confirmEmailChange(form.token);
+    if (!isSignedInAs(req, moved.userId)) {
+      // Pressed in a browser signed out, or signed in to another account: it is told no more.
+      flash(req, 'success', `Done: the account now uses ${moved.email}.`);
+      return { url: req.isAuthenticated() ? '/' : '/login' };
+    }
+    flash(req, 'success', `Your account now uses ${moved.email}.`);
+    return { url: '/account' };
   }
 
   @Get('undo')
@@ -59,8 +64,13 @@ export class EmailChangeController {
   @Post('undo')
   @UseGuards(ValidTokenGuard('email_change_undo', EMAIL_LINK_EXPIRED_PAGE))
   @Redirect('/login', 303)
-  async undo(@Req() req: Request, @Body() form: TokenFormDto): Promise<void> {
-    const email = await this.settings.undoEmailChange(form.token);
+  async undo(@Req() req: Request, @Body() form: TokenFormDto): Promise<{ url: string }> {
+    const moved = await this.settings.undoEmailChange(form.token);
+    if (req.isAuthenticated() && !isSignedInAs(req, moved.userId)) {
+      // Another account's browser: it stays signed in, and is told no more.
+      flash(req, 'success', `Done: the account uses ${moved.email} again.`);
+      return { url: '/' };
+    }
     if (req.isAuthenticated()) {
       // Ended with every other session of the account: this browser's cookie goes too.
       await endSession(req);
@@ -68,8 +78,9 @@ export class EmailChangeController {
     flash(
       req,
       'warning',
-      `Your account uses ${email} again, and every device has been signed out of it. Whoever changed the address knew your password: we have sent ${email} a link to choose a new one. Please do it now.`,
+      `Your account uses ${moved.email} again, and every device has been signed out of it. Whoever changed the address knew your password: we have sent ${moved.email} a link to choose a new one. Please do it now.`,
     );
+    return { url: '/login' };
   }
 
   private async liveToken(purpose: TokenPurpose, token: unknown) {
@@ -79,4 +90,8 @@ export class EmailChangeController {
     }
     return owner;
   }
+}
+
+function isSignedInAs(req: Request, userId: number): boolean {
+  return req.isAuthenticated() && req.user.id === userId;
 }

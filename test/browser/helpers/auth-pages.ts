@@ -35,6 +35,16 @@ export async function registerThroughPage(
   return registration;
 }
 
+/** A new account, signed in through the registration and login pages; ends on the home page. */
+export async function registerAndLogIn(page: Page): Promise<Registration> {
+  const account = await registerThroughPage(page);
+  const status = await logInThroughPage(page, account.email, account.password);
+  if (status !== 200 || pathOf(page) !== '/') {
+    throw new Error(`Signing in ended on ${page.url()} with ${status}`);
+  }
+  return account;
+}
+
 /** Fills and sends the login form of the page the browser is on; the status of the answer. */
 export async function logInThroughPage(page: Page, email: string, password: string) {
   await page.getByLabel('Email address').fill(email);
