@@ -67,14 +67,22 @@ async function newStorage(dir: string, size: number): Promise<Storage> {
  * A new database built by the app's migrations, with `count` users who are each signed in
  * already in one session (in the database, or in Redis when REDIS_URL is set), and
  * `moreSessions` further signed-in sessions of the same users, one after another (their ids in
- * `moreSessionIds`).
+ * `moreSessionIds`), and then as many more sessions of the first user, each from a browser and
+ * address of its own, as make `crowdedSessions` in all (their ids, all of that user's, in
+ * `crowdedSessionIds`): the sessions page of a busy account.
  */
 export async function seededDatabase(
   dir: string,
   count: number,
   bcryptCost: number,
   moreSessions = 0,
-): Promise<{ database: BenchDatabase; accounts: SeededAccount[]; moreSessionIds: string[] }> {
+  crowdedSessions = 0,
+): Promise<{
+  database: BenchDatabase;
+  accounts: SeededAccount[];
+  moreSessionIds: string[];
+  crowdedSessionIds: string[];
+}> {
   const storage = await newStorage(dir, count);
   const redisUrl = process.env.REDIS_URL;
   const redis = redisUrl ? createClient({ url: redisUrl }) : undefined;
@@ -92,13 +100,18 @@ export async function seededDatabase(
   const expiresAt = seededAt + SEEDED_SESSION_LIFETIME_MS;
   const accounts: SeededAccount[] = [];
   const moreSessionIds: string[] = [];
+  const crowdedSessionIds: string[] = [];
   const insertSessions = async (manager: EntityManager, rows: SessionRow[]) => {
     if (redis) {
       const writes = redis.multi();
-      for (const { userId, sessionId, handle } of rows) {
-        writes.set(`${REDIS_SESSION_PREFIX}${sessionId}`, signedInSessionData(userId, handle), {
-          expiration: { type: 'PX', value: SEEDED_SESSION_LIFETIME_MS },
-        });
+      for (const { userId, sessionId, handle, device } of rows) {
+        writes.set(
+          `${REDIS_SESSION_PREFIX}${sessionId}`,
+          signedInSessionData(userId, handle, device),
+          {
+            expiration: { type: 'PX', value: SEEDED_SESSION_LIFETIME_MS },
+          },
+        );
         writes.zAdd(`${REDIS_USER_SESSIONS_PREFIX}${userId}`, {
           score: seededAt,
           value: sessionId,
@@ -110,14 +123,16 @@ export async function seededDatabase(
       await insertAll(
         manager,
         Session,
-        rows.map(({ userId, sessionId, handle }) => ({
+        rows.map(({ userId, sessionId, handle, device = BENCH_DEVICE }) => ({
           id: sessionId,
           expiresAt,
-          data: signedInSessionData(userId, handle),
+          data: signedInSessionData(userId, handle, device),
           userId,
           handle,
           createdAt: seededAt,
           lastSeenAt: seededAt,
+          ip: device.ip,
+          userAgent: device.userAgent,
         })),
       );
     }
@@ -160,6 +175,20 @@ export async function seededDatabase(
       await insertSessions(manager, rows);
       moreSessionIds.push(...rows.map(({ sessionId }) => sessionId));
     }
+    if (crowdedSessions > 0) {
+      crowdedSessionIds.push(
+        accounts[0].sessionId,
+        ...moreSessionIds.filter((_, n) => n % count === 0),
+      );
+      const rows = range(crowdedSessionIds.length, crowdedSessions).map((n) => ({
+        userId: 1,
+        sessionId: randomBytes(24).toString('base64url'),
+        handle: randomBytes(16).toString('base64url'),
+        device: { ip: `198.51.100.${n % 250}`, userAgent: USER_AGENTS[n % USER_AGENTS.length] },
+      }));
+      await insertSessions(manager, rows);
+      crowdedSessionIds.push(...rows.map(({ sessionId }) => sessionId));
+    }
   });
 
   if (dataSource.options.type === 'sqlite') {
@@ -175,6 +204,7 @@ export async function seededDatabase(
   return {
     accounts,
     moreSessionIds,
+    crowdedSessionIds,
     database: {
       description: redis ? `${storage.description}, sessions in Redis` : storage.description,
       env: { DATABASE_URL: storage.databaseUrl, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) },
@@ -183,9 +213,11 @@ export async function seededDatabase(
       close: async () => {
         if (redis) {
           const ids = [
-            ...[...accounts.map(({ sessionId }) => sessionId), ...moreSessionIds].map(
-              (sessionId) => `${REDIS_SESSION_PREFIX}${sessionId}`,
-            ),
+            ...[
+              ...accounts.map(({ sessionId }) => sessionId),
+              ...moreSessionIds,
+              ...crowdedSessionIds,
+            ].map((sessionId) => `${REDIS_SESSION_PREFIX}${sessionId}`),
             ...range(1, count + 1).map((id) => `${REDIS_USER_SESSIONS_PREFIX}${id}`),
           ];
           for (let first = 0; first < ids.length; first += BATCH) {
@@ -212,19 +244,40 @@ async function countRedisSessions(redis: RedisClientType): Promise<number> {
   return sessions;
 }
 
-/** One seeded session: whose it is, its id and its public handle. */
+/** One seeded session: whose it is, its id, its public handle, and its browser and address. */
 interface SessionRow {
   userId: number;
   sessionId: string;
   handle: string;
+  device?: SeededDevice;
 }
+
+interface SeededDevice {
+  ip: string;
+  userAgent: string;
+}
+
+const BENCH_DEVICE: SeededDevice = { ip: '127.0.0.1', userAgent: 'bench' };
+
+/** Browsers of today, for the sessions of the busy account: the page names each one. */
+const USER_AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+];
 
 /**
  * A session's JSON as the app stores it at sign-in: the cookie's settings, Passport's user id,
  * the device record of the sign-in and the time of sign-in (SESSION_ABSOLUTE_HOURS counts from
  * it). Form tokens live in a cookie, not here, so a signed-in page view leaves it as it was.
  */
-function signedInSessionData(userId: number, handle: string): string {
+function signedInSessionData(
+  userId: number,
+  handle: string,
+  { ip, userAgent }: SeededDevice = BENCH_DEVICE,
+): string {
   return JSON.stringify({
     cookie: {
       originalMaxAge: null,
@@ -235,7 +288,7 @@ function signedInSessionData(userId: number, handle: string): string {
       sameSite: 'lax',
     },
     passport: { user: userId },
-    device: { handle, createdAt: Date.now(), ip: '127.0.0.1', userAgent: 'bench' },
+    device: { handle, createdAt: Date.now(), ip, userAgent },
     signedInAt: Date.now(),
   });
 }

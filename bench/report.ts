@@ -16,6 +16,12 @@ export interface BenchReport {
   baseline: LoadResult;
   anonymousLogin: { result: LoadResult; ratio: number };
   signedInHome: { result: LoadResult; ratio: number };
+  /** GET /account and GET /account/sessions of an account with `sessions` sessions. */
+  accountPages: {
+    sessions: number;
+    settings: { result: LoadResult; ratio: number };
+    sessionsPage: { result: LoadResult; ratio: number };
+  };
   /** Signed-in GET / with WORKERS=2, against one worker. */
   twoWorkers: { result: LoadResult; ratio: number };
   signIns: { perSecond: number; compareMs: number; ceiling: number; ratio: number };
@@ -76,6 +82,20 @@ export function tableRows(report: BenchReport): TableRow[] {
       ratio: report.signedInHome.ratio,
       ratioOf: 'of baseline req/s',
       target: { atLeast: 0.4 },
+    },
+    {
+      figure: `GET /account, ${report.accountPages.sessions} sessions`,
+      measured: loadText(report.accountPages.settings.result),
+      ratio: report.accountPages.settings.ratio,
+      ratioOf: 'of baseline req/s',
+      target: { atLeast: 0.3 },
+    },
+    {
+      figure: `GET /account/sessions, ${report.accountPages.sessions} sessions`,
+      measured: loadText(report.accountPages.sessionsPage.result),
+      ratio: report.accountPages.sessionsPage.ratio,
+      ratioOf: 'of baseline req/s',
+      target: { atLeast: 0.3 },
     },
     {
       figure: 'Signed-in GET /, 2 workers',

@@ -24,6 +24,8 @@ const SMALL_DATABASE = 1_000;
 const LARGE_DATABASE = 100_000;
 /** The memory figure: resident memory before and after this many more sessions are served. */
 const MEMORY_SESSIONS = 10_000;
+/** The account pages are measured for an account signed in this many times at once. */
+const ACCOUNT_SESSIONS = 50;
 /** Requests between two readings of resident memory. */
 const MEMORY_READING_GAP = 500;
 const CORES = availableParallelism();
@@ -53,19 +55,21 @@ async function main(): Promise<void> {
   try {
     step(
       `Seeding two databases: ${count(SMALL_DATABASE)} and ${count(LARGE_DATABASE)} users, ` +
-        `each signed in (and ${count(MEMORY_SESSIONS)} more sessions in the first)`,
+        `each signed in (and ${count(MEMORY_SESSIONS)} more sessions in the first, ` +
+        `${ACCOUNT_SESSIONS} of them one account's)`,
     );
-    const seed = async (size: number, moreSessions = 0) => {
+    const seed = async (size: number, moreSessions = 0, crowdedSessions = 0) => {
       const seeded = await seededDatabase(
         mkdir(join(dir, String(size))),
         size,
         bcryptCost,
         moreSessions,
+        crowdedSessions,
       );
       cleanup.push(() => seeded.database.close());
       return seeded;
     };
-    const small = await seed(SMALL_DATABASE, MEMORY_SESSIONS);
+    const small = await seed(SMALL_DATABASE, MEMORY_SESSIONS, ACCOUNT_SESSIONS);
     const large = await seed(LARGE_DATABASE);
 
     step('Starting the baseline and an app on each database (production mode, 127.0.0.1)');
@@ -129,6 +133,12 @@ async function main(): Promise<void> {
         load({ url: `${server.url}/`, duration: ROUND_SECONDS, requests: [rotating(cookies)] });
     };
     const homeSmall = home(app, small.accounts);
+    /** A page of the account with ACCOUNT_SESSIONS sessions, each request from one of them. */
+    const accountPage = (path: string) => {
+      const cookies = cookiesOf(small.crowdedSessionIds);
+      return () =>
+        load({ url: `${app.url}${path}`, duration: ROUND_SECONDS, requests: [rotating(cookies)] });
+    };
     const homeTwoWorkers = home(appTwoWorkers, small.accounts);
     const homeLarge = home(appLarge, large.accounts);
     const signIns = (server: Server, accounts: SeededAccount[]) => async () =>
@@ -181,6 +191,18 @@ async function main(): Promise<void> {
         `Anonymous GET /login stored ${sessionsWritten} sessions; it should store none`,
       );
     }
+
+    step(
+      `GET /account and GET /account/sessions of an account with ${ACCOUNT_SESSIONS} sessions, ` +
+        'against the baseline, in each round',
+    );
+    await accountPage('/account')();
+    await accountPage('/account/sessions')();
+    const accountRounds = await inRounds(ROUNDS, {
+      baseline: hello,
+      settings: accountPage('/account'),
+      sessions: accountPage('/account/sessions'),
+    });
 
     step(
       `Resident memory at rest, then after signed-in GET / on ${count(MEMORY_SESSIONS)} more ` +
@@ -254,7 +276,11 @@ async function main(): Promise<void> {
         floodClients: FLOOD_CLIENTS,
         probeRate: PROBE_RATE,
       },
-      baseline: medianResult([...homeRounds.baseline, ...loginRounds.baseline]),
+      baseline: medianResult([
+        ...homeRounds.baseline,
+        ...loginRounds.baseline,
+        ...accountRounds.baseline,
+      ]),
       anonymousLogin: {
         result: medianResult(loginRounds.app),
         ratio: medianRatio(loginRounds.app, loginRounds.baseline, reqPerSec),
@@ -262,6 +288,17 @@ async function main(): Promise<void> {
       signedInHome: {
         result: medianResult(homeRounds.small),
         ratio: medianRatio(homeRounds.small, homeRounds.baseline, reqPerSec),
+      },
+      accountPages: {
+        sessions: ACCOUNT_SESSIONS,
+        settings: {
+          result: medianResult(accountRounds.settings),
+          ratio: medianRatio(accountRounds.settings, accountRounds.baseline, reqPerSec),
+        },
+        sessionsPage: {
+          result: medianResult(accountRounds.sessions),
+          ratio: medianRatio(accountRounds.sessions, accountRounds.baseline, reqPerSec),
+        },
       },
       twoWorkers: {
         result: medianResult(homeRounds.twoWorkers),
@@ -303,6 +340,7 @@ async function main(): Promise<void> {
         homeRounds,
         signInRounds,
         loginRounds,
+        accountRounds,
         resetRounds,
         signInFloodRounds,
         eventLoopRounds,

@@ -1,4 +1,5 @@
 import Bowser from 'bowser';
+import { memoize } from '../web/memoize';
 
 /** How a session's device reads on the sessions page. */
 export interface DeviceDescription {
@@ -22,9 +23,16 @@ const APPLE_MODELS = new Set(['iPhone', 'iPad', 'iPod']);
 
 /**
  * Names the browser and system of a User-Agent header (recorded at sign-in, cut to 512
- * characters), with bowser. A missing or unreadable one gets "Unknown browser".
+ * characters), with bowser. A missing or unreadable one gets "Unknown browser". The sessions
+ * and activity pages name the same few browsers on every view: each is read once (of the last
+ * 1,000 different ones).
  */
-export function describeDevice(userAgent: string | null): DeviceDescription {
+export const describeDevice: (userAgent: string | null) => DeviceDescription = memoize(
+  (userAgent) => Object.freeze(described(userAgent)),
+  1_000,
+);
+
+function described(userAgent: string | null): DeviceDescription {
   const parsed = parse(userAgent);
   // Every browser's User-Agent starts with Mozilla/5.0: alone, it names none.
   const browserName = parsed?.browser.name === 'Mozilla' ? undefined : parsed?.browser.name;
