@@ -7,6 +7,9 @@ module.exports = {
   // Jest reads the timeout from the root config only. The e2e suites start real apps and run
   // bcrypt; shared CI machines can be slow.
   testTimeout: 30_000,
+  // Every core: the suites wait on sockets and timers as much as they compute (Jest's default
+  // leaves one core to itself, half of a two-core CI machine).
+  maxWorkers: '100%',
   projects: [
     {
       displayName: 'unit',

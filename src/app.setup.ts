@@ -45,7 +45,7 @@ export async function createApp(
 ): Promise<NestExpressApplication> {
   // First, so that a missing production secret stops the start before anything else runs.
   const sessionSecrets = resolveSessionSecrets(config);
-  const logger = createLogger(logDestination);
+  const logger = createLogger(logDestination, config.log);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, logger, { mail }),
     {

@@ -1,7 +1,10 @@
 import { Logger } from '@nestjs/common';
 import cluster from 'node:cluster';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
+import { loadEnvFile } from './config/env-file';
 import { resolveSessionSecrets } from './config/session-secret';
 import { trustProxyWarning } from './config/trust-proxy-warning';
 import { createLogger } from './observability/logger';
@@ -11,22 +14,31 @@ import { runPrimary } from './workers';
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 async function bootstrap(): Promise<void> {
+  const envFile = loadEnvFile();
   const config = loadConfig();
   if (config.workers > 1 && cluster.isPrimary) {
     // Checked (and, outside production, generated) once here, so that a missing secret is one
     // line from this process and every worker reads the same one.
     resolveSessionSecrets(config);
-    runPrimary(config.workers, createLogger());
+    runPrimary(config.workers, createLogger(undefined, config.log));
     return;
   }
   const logger = new Logger('Bootstrap');
   const app = await createApp(config);
+  if (envFile) {
+    logger.log(`Settings read from ${envFile} (the environment's own values win)`);
+  }
   const warning = trustProxyWarning(config);
   if (warning) {
     logger.warn(warning);
   }
   await app.listen(config.port, config.host);
-  logger.log(`Listening on http://localhost:${config.port}`);
+  logger.log(`Listening on ${listeningAt(app.getHttpServer().address())}`);
+  if (!config.mail.url) {
+    logger.log(
+      `Mail is not sent (MAIL_URL is not set): each one is written to ${join(config.dataDir, 'mail')}`,
+    );
+  }
 
   let stopping = false;
   const shutdown = async (reason: string) => {
@@ -52,6 +64,21 @@ async function bootstrap(): Promise<void> {
   }
   // A worker whose primary is gone gets no more connections.
   process.once('disconnect', () => void shutdown('The primary process stopped'));
+}
+
+/** The address to open: on every interface, this machine's own name for itself. */
+function listeningAt(address: string | AddressInfo | null): string {
+  if (address === null || typeof address === 'string') {
+    return String(address);
+  }
+  const everywhere = address.address === '0.0.0.0' || address.address === '::';
+  const host = everywhere
+    ? 'localhost'
+    : address.family === 'IPv6'
+      ? `[${address.address}]`
+      : address.address;
+  const url = `http://${host}:${address.port}`;
+  return everywhere ? `${url} (and on every address of this machine)` : url;
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './helpers/free-port';
@@ -7,13 +7,25 @@ import { freePort } from './helpers/free-port';
 /** The processes started by the current test; a test that fails or times out leaves none. */
 const started: ChildProcess[] = [];
 
-/** Runs src/main.ts as `npm start` runs dist/main.js, in a process of its own. */
-function startMain(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+const ROOT = join(__dirname, '..');
+
+/**
+ * Runs src/main.ts as `npm start` runs dist/main.js, in a process of its own, in the project's
+ * folder or in `cwd`.
+ */
+function startMain(
+  env: NodeJS.ProcessEnv,
+  cwd = ROOT,
+): { child: ChildProcess; output: () => string } {
   let output = '';
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: join(__dirname, '..'),
-    env: { PATH: process.env.PATH, ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', require.resolve('ts-node/register/transpile-only'), join(ROOT, 'src', 'main.ts')],
+    {
+      cwd,
+      env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
+    },
+  );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   started.push(child);
@@ -132,7 +144,12 @@ describe('Start-up', () => {
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(output()).toContain(`Listening on http://localhost:${port}`);
+    expect(output()).toContain(`Listening on http://127.0.0.1:${port}`);
+    expect(output()).toContain(
+      `Mail is not sent (MAIL_URL is not set): each one is written to ${join(dir, 'nested', 'mail')}`,
+    );
+    // Nest's listing of modules and routes is for LOG_LEVEL=debug.
+    expect(output()).not.toContain('Mapped {/login, GET} route');
     // Request lines are written in batches; a clean stop writes the last one.
     expect(output()).toMatch(/"method":"POST","path":"\/login"\}.*"statusCode":403/);
   }, 60_000);
@@ -159,4 +176,112 @@ describe('Start-up', () => {
     },
     60_000,
   );
+
+  /** Starts the app, waits until it serves on `port`, stops it; what it printed. */
+  async function runOnce(env: NodeJS.ProcessEnv, port: number, cwd?: string): Promise<string> {
+    const { child, output } = startMain(env, cwd);
+    const exited = exitOf(child);
+    expect(await healthOf(port)).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    return output();
+  }
+
+  describe('a .env file in the working directory', () => {
+    it('is read, and says so', async () => {
+      const port = await freePort();
+      writeFileSync(
+        join(dir, '.env'),
+        `# copied from .env.example\nPORT=${port}\nHOST=127.0.0.1\nBCRYPT_COST=4\nDATABASE_URL=sqlite:${join(dir, 'app.db')}\nWORKERS=\n`,
+      );
+
+      const output = await runOnce({}, port, dir);
+
+      expect(output).toContain(`Settings read from ${join(dir, '.env')}`);
+      expect(output).toContain(`Listening on http://127.0.0.1:${port}`);
+    }, 60_000);
+
+    it('never overrides the real environment', async () => {
+      const [fromFile, fromEnvironment] = [await freePort(), await freePort()];
+      writeFileSync(
+        join(dir, '.env'),
+        `PORT=${fromFile}\nHOST=127.0.0.1\nBCRYPT_COST=4\nDATABASE_URL=sqlite:${join(dir, 'app.db')}\n`,
+      );
+
+      const output = await runOnce({ PORT: String(fromEnvironment) }, fromEnvironment, dir);
+
+      expect(output).toContain(`Listening on http://127.0.0.1:${fromEnvironment}`);
+      expect(output).not.toContain(String(fromFile));
+    }, 60_000);
+  });
+
+  describe('log lines', () => {
+    const SECRET = 'a-production-secret-that-is-long-enough-0123456789';
+
+    it('are one JSON object each in production, with no secret', async () => {
+      const port = await freePort();
+      const output = await runOnce(
+        {
+          ...PRODUCTION,
+          SESSION_SECRET: SECRET,
+          DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          BCRYPT_COST: '4',
+        },
+        port,
+      );
+
+      const lines = output.trim().split('\n');
+      for (const line of lines) {
+        expect(() => JSON.parse(line) as unknown).not.toThrow();
+      }
+      expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain(
+        `Listening on http://127.0.0.1:${port}`,
+      );
+      expect(output).not.toContain(SECRET);
+    }, 60_000);
+
+    it('are one readable line each with LOG_FORMAT=pretty, with no secret', async () => {
+      const port = await freePort();
+      const output = await runOnce(
+        {
+          LOG_FORMAT: 'pretty',
+          SESSION_SECRET: SECRET,
+          DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          BCRYPT_COST: '4',
+        },
+        port,
+      );
+
+      const lines = output.trim().split('\n');
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^\\[\\d\\d:\\d\\d:\\d\\d\\] INFO: \\(Bootstrap\\) Listening on http://127\\.0\\.0\\.1:${port}$`,
+        ),
+      );
+      expect(lines.some((line) => line.startsWith('{'))).toBe(false);
+      expect(lines.some((line) => /\] INFO: GET \/healthz 200 \d+ ms/.test(line))).toBe(true);
+      expect(output).not.toContain(SECRET);
+    }, 60_000);
+
+    it('stop at LOG_LEVEL: warn hides the start-up lines', async () => {
+      const port = await freePort();
+      const output = await runOnce(
+        {
+          LOG_LEVEL: 'warn',
+          DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          BCRYPT_COST: '4',
+        },
+        port,
+      );
+
+      expect(output).not.toContain('Listening on');
+      expect(output).not.toContain('request completed');
+    }, 60_000);
+  });
 });

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ENVIRONMENT_VARIABLES, Environment, NodeEnv } from './environment';
+import { ENVIRONMENT_VARIABLES, Environment, LogFormat, LogLevel, NodeEnv } from './environment';
 
 export interface SqliteDatabaseConfig {
   type: 'sqlite';
@@ -44,6 +44,12 @@ export interface HttpLimitsConfig {
   maxConnections: number;
 }
 
+export interface LogConfig {
+  /** One coloured line an event, for people; or one JSON object a line, for machines. */
+  format: LogFormat;
+  level: LogLevel;
+}
+
 export interface MailConfig {
   /** The SMTP server (smtp:// or smtps://); unset means each mail is written to a file. */
   url?: string;
@@ -77,6 +83,7 @@ export class AppConfig {
   readonly limits!: RateLimitConfig;
   readonly sessionTimeouts!: SessionTimeoutConfig;
   readonly httpLimits!: HttpLimitsConfig;
+  readonly log!: LogConfig;
 
   constructor(values: Omit<AppConfig, 'isProduction'>) {
     Object.assign(this, values);
@@ -178,6 +185,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_SECONDS * SECOND,
       keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * SECOND,
       maxConnections: parsed.HTTP_MAX_CONNECTIONS,
+    },
+    log: {
+      // People read a terminal in development; anything else (a pipe, a file, production)
+      // gets lines a machine can parse.
+      format:
+        parsed.LOG_FORMAT ??
+        (parsed.NODE_ENV === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
+      level: parsed.LOG_LEVEL,
     },
   });
 }

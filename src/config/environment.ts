@@ -4,6 +4,10 @@ import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-va
 import { isIP } from 'node:net';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -222,6 +226,14 @@ export class Environment {
   /** Connections open at once; more are dropped (and logged) until some close. */
   @WholeNumber(1, 100000)
   HTTP_MAX_CONNECTIONS = 500;
+
+  /** Unset: pretty in development on a terminal, else JSON. */
+  @IsOptional()
+  @IsIn(LOG_FORMATS, { message: 'must be pretty or json' })
+  LOG_FORMAT?: LogFormat;
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
 }
 
 export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
@@ -251,4 +263,6 @@ export const ENVIRONMENT_VARIABLES: (keyof Environment)[] = [
   'HTTP_REQUEST_TIMEOUT_SECONDS',
   'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS',
   'HTTP_MAX_CONNECTIONS',
+  'LOG_FORMAT',
+  'LOG_LEVEL',
 ];

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import pino, { DestinationStream, Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
+import type { LogConfig } from '../config/app-config';
 import { requestContext } from './request-context';
 
 /**
@@ -78,11 +80,18 @@ const WARN = 40;
 
 const LOG_BATCH = { minLength: 2048, maxWrite: 4096, periodicFlush: 1000 };
 
-/** The application's logger: one JSON object a line, UTC ISO times; a worker's lines say which. */
-export function createLogger(destination?: DestinationStream): Logger {
+/**
+ * The application's logger: one JSON object a line, UTC ISO times, a worker's lines saying
+ * which; or, with `format: 'pretty'`, the same events as one coloured line each, for a person
+ * at a terminal. `destination` (tests) always gets JSON.
+ */
+export function createLogger(
+  destination?: DestinationStream,
+  { format, level }: Pick<LogConfig, 'format' | 'level'> = { format: 'json', level: 'info' },
+): Logger {
   return pino(
     {
-      level: 'info',
+      level,
       base: cluster.isWorker ? { worker: cluster.worker?.id } : undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       hooks: {
@@ -103,8 +112,41 @@ export function createLogger(destination?: DestinationStream): Logger {
         log: (object) => redactSecrets(object) as Record<string, unknown>,
       },
     },
-    destination ?? pino.destination({ dest: 1, sync: false, ...LOG_BATCH }),
+    destination ??
+      (format === 'pretty'
+        ? prettyLines()
+        : pino.destination({ dest: 1, sync: false, ...LOG_BATCH })),
   );
+}
+
+/**
+ * `12:03:04 INFO  GET /login 200 3 ms` and `12:03:04 WARN  (Bootstrap) message`: the time,
+ * the level, then what happened; a request line says its method, path, status and time, other
+ * lines their message and context. Other fields follow on the same line.
+ */
+function prettyLines(): DestinationStream {
+  return pinoPretty({
+    colorize: process.stdout.isTTY,
+    sync: true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,req,res,responseTime,context,audit',
+    messageFormat: (log) => {
+      const { req, res, responseTime, context, msg } = log as unknown as PrettyFields;
+      if (req && res) {
+        return `${req.method} ${req.path} ${res.statusCode} ${responseTime} ms`;
+      }
+      return context ? `(${context}) ${msg}` : msg;
+    },
+  });
+}
+
+interface PrettyFields {
+  msg: string;
+  context?: string;
+  req?: { method: string; path: string };
+  res?: { statusCode: number };
+  responseTime?: number;
 }
 
 declare module 'http' {

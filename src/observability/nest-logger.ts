@@ -1,11 +1,27 @@
 import { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
 
-/** Nest's own messages (start-up, errors) in the same JSON lines as everything else. */
+/**
+ * Where Nest lists, at every start, each module it loaded and each route it mapped: worth a
+ * look while debugging (LOG_LEVEL=debug), not at every start.
+ */
+const START_UP_CHATTER = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
+/** Nest's own messages (start-up, errors) in the same lines as everything else. */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
+    if (context !== undefined && START_UP_CHATTER.has(context)) {
+      this.logger.debug({ context }, String(message));
+      return;
+    }
     this.logger.info({ context }, String(message));
   }
 
