@@ -20,6 +20,7 @@ import { limitServer } from './web/server-limits';
 import { noStore, securityHeaders } from './web/security-headers';
 import { AppConfig } from './config/app-config';
 import { resolveSessionSecrets } from './config/session-secret';
+import { makeDataFolder } from './config/data-folder';
 import type { MailOptions } from './infra/mail/mail.options';
 import { APP_LOGGER, AuditLog } from './observability/audit-log';
 import { createLogger, httpLogger } from './observability/logger';
@@ -43,7 +44,11 @@ export async function createApp(
   config: AppConfig,
   { logDestination, mail }: CreateAppOptions = {},
 ): Promise<NestExpressApplication> {
-  // First, so that a missing production secret stops the start before anything else runs.
+  // First, so that an unusable data folder or a missing production secret stops the start
+  // before anything else runs.
+  if (config.database.type === 'sqlite') {
+    makeDataFolder(config.dataDir);
+  }
   const sessionSecrets = resolveSessionSecrets(config);
   const logger = createLogger(logDestination, config.log);
   const app = await NestFactory.create<NestExpressApplication>(
@@ -52,6 +57,8 @@ export async function createApp(
       logger: new NestPinoLogger(logger),
       // Only HTML forms are accepted, through the parser configured below.
       bodyParser: false,
+      // A failed start reaches main.ts, which says why in one line, rather than ending here.
+      abortOnError: false,
     },
   );
   configureApp(app, config, sessionSecrets);

@@ -3,19 +3,23 @@ import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApp } from './app.setup';
-import { ConfigError, loadConfig } from './config/app-config';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { loadEnvFile } from './config/env-file';
 import { resolveSessionSecrets } from './config/session-secret';
 import { trustProxyWarning } from './config/trust-proxy-warning';
 import { createLogger } from './observability/logger';
+import { startupFailureLine } from './startup-failure';
 import { runPrimary } from './workers';
 
 /** How long requests in flight may take to finish after SIGTERM before the process gives up. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
+/** The settings of this start, once read: what a failure's line names. */
+let config: AppConfig | undefined;
+
 async function bootstrap(): Promise<void> {
   const envFile = loadEnvFile();
-  const config = loadConfig();
+  config = loadConfig();
   if (config.workers > 1 && cluster.isPrimary) {
     // Checked (and, outside production, generated) once here, so that a missing secret is one
     // line from this process and every worker reads the same one.
@@ -32,11 +36,20 @@ async function bootstrap(): Promise<void> {
   if (warning) {
     logger.warn(warning);
   }
-  await app.listen(config.port, config.host);
-  logger.log(`Listening on ${listeningAt(app.getHttpServer().address())}`);
-  if (!config.mail.url) {
+  await app.init();
+  const server = app.getHttpServer();
+  // Listened to here rather than with app.listen, so that a port in use is one line of ours.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config?.port, config?.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  logger.log(`Listening on ${listeningAt(server.address())}`);
+  if (!config?.mail.url) {
     logger.log(
-      `Mail is not sent (MAIL_URL is not set): each one is written to ${join(config.dataDir, 'mail')}`,
+      `Mail is not sent (MAIL_URL is not set): each one is written to ${join(config?.dataDir ?? '', 'mail')}`,
     );
   }
 
@@ -82,11 +95,14 @@ function listeningAt(address: string | AddressInfo | null): string {
 }
 
 bootstrap().catch((error: unknown) => {
+  const line = config && startupFailureLine(error, config);
   if (error instanceof ConfigError) {
     // One line per bad setting, and no stack trace: the person has a setting to fix.
     for (const problem of error.problems) {
       console.error(`Configuration error: ${problem}`);
     }
+  } else if (line) {
+    console.error(`Cannot start: ${line}`);
   } else {
     console.error(error);
   }

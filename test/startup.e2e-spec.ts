@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from './helpers/free-port';
 
 /** The processes started by the current test; a test that fails or times out leaves none. */
@@ -282,6 +283,79 @@ describe('Start-up', () => {
 
       expect(output).not.toContain('Listening on');
       expect(output).not.toContain('request completed');
+    }, 60_000);
+  });
+
+  describe('a start that cannot go on says why in one line, and exits 1', () => {
+    /** Runs the app until it exits; its exit code and what it printed, trimmed. */
+    async function failedStart(
+      env: NodeJS.ProcessEnv,
+    ): Promise<{ code: number | null; lines: string[] }> {
+      const { child, output } = startMain({ BCRYPT_COST: '4', HOST: '127.0.0.1', ...env });
+      const code = await exitOf(child);
+      return { code, lines: output().trim().split('\n') };
+    }
+
+    it('a port that another program uses', async () => {
+      const port = await freePort();
+      const other = createServer();
+      await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
+      try {
+        const { code, lines } = await failedStart({
+          PORT: String(port),
+          DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
+        });
+
+        expect(code).toBe(1);
+        expect(lines).toEqual([
+          `Cannot start: PORT: cannot listen on 127.0.0.1:${port}: another program uses that port. Stop it, or set PORT to a free port`,
+        ]);
+      } finally {
+        other.close();
+      }
+    }, 60_000);
+
+    it.each([
+      ['a folder that cannot be made (under /proc)', () => '/proc/no-such-thing/app.db'],
+      ['a file where a folder should be', () => join(dir, 'afile', 'app.db')],
+    ])(
+      'a SQLite path in %s',
+      async (_name, path) => {
+        writeFileSync(join(dir, 'afile'), '');
+        const database = path();
+        const why = database.startsWith('/proc')
+          ? '/proc/no-such-thing cannot be made (ENOENT)'
+          : `${join(dir, 'afile')} is a file, not a folder`;
+
+        const { code, lines } = await failedStart({ DATABASE_URL: `sqlite:${database}` });
+
+        expect(code).toBe(1);
+        expect(lines).toEqual([
+          `Configuration error: DATABASE_URL: the data folder ${dirname(database)} cannot be used: ${why}. Set DATABASE_URL=sqlite:PATH to a place this user can write`,
+        ]);
+      },
+      60_000,
+    );
+
+    it('a PostgreSQL server that does not answer: a warning per retry, no stack trace, no password', async () => {
+      const port = await freePort();
+
+      const { code, lines } = await failedStart({
+        DATABASE_URL: `postgres://app:s3cret-pw@127.0.0.1:${port}/app`,
+        SESSION_SECRET: 'a-session-secret-that-is-long-enough-0123456789',
+      });
+
+      expect(code).toBe(1);
+      expect(lines.at(-1)).toBe(
+        `Cannot start: DATABASE_URL: cannot use the PostgreSQL database at postgres://app:***@127.0.0.1:${port}/app: nothing answers at that address and port. Start the server, or fix DATABASE_URL`,
+      );
+      for (const line of lines.slice(0, -1)) {
+        expect(JSON.parse(line)).toMatchObject({
+          level: 'warn',
+          msg: expect.stringContaining('Retrying'),
+        });
+      }
+      expect(lines.join('\n')).not.toMatch(/\n\s+at |s3cret-pw/);
     }, 60_000);
   });
 });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppConfig, ConfigError } from './app-config';
+import { makeDataFolder } from './data-folder';
 
 /** Where a generated secret is kept: in the data folder (beside the SQLite database). */
 export function sessionSecretFile(config: AppConfig): string {
@@ -23,11 +24,11 @@ export function resolveSessionSecrets(config: AppConfig): string[] {
   }
 
   const file = sessionSecretFile(config);
+  makeDataFolder(dirname(file));
   const stored = readSecret(file);
   if (stored) {
     return [stored];
   }
-  mkdirSync(dirname(file), { recursive: true });
   try {
     // 'wx' refuses to overwrite a secret that another process wrote a moment ago.
     writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });

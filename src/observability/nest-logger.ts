@@ -26,6 +26,17 @@ export class NestPinoLogger implements LoggerService {
   }
 
   error(message: unknown, stack?: string, context?: string): void {
+    if (context === 'ExceptionHandler') {
+      // A start that failed: main.ts says why, in one line (or with the stack when it is a bug).
+      this.logger.debug({ context, stack }, String(message));
+      return;
+    }
+    if (context === 'TypeOrmModule') {
+      // "Unable to connect to the database. Retrying (1)...": the first line of the stack says
+      // why; the rest is the driver's inside.
+      this.logger.warn({ context }, `${String(message)} ${stack?.split('\n')[0] ?? ''}`.trim());
+      return;
+    }
     this.logger.error({ context, stack }, String(message));
   }
 
