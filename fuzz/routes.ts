@@ -111,6 +111,8 @@ export const ROUTES: Route[] = [
   // POST /account/activity/not-me is not here either: it ends every session of the account.
   { method: 'GET', path: '/account/activity' },
   { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/livez' },
+  { method: 'GET', path: '/readyz' },
   { method: 'GET', path: '/static/app.css' },
   { method: 'GET', path: '/static/bootstrap/bootstrap.min.css' },
   { method: 'GET', path: '/no-such-page' },

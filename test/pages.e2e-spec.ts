@@ -120,6 +120,51 @@ describe('Pages', () => {
     });
   });
 
+  describe('GET /livez and GET /readyz, for orchestrators', () => {
+    it('/livez answers 200 from a serving process, whatever its dependencies', async () => {
+      const res = await sut.agent().get('/livez').expect(200);
+      expect(res.body).toEqual({ status: 'ok' });
+    });
+
+    it('/readyz answers 200 when the database answers and has every migration', async () => {
+      const res = await sut.agent().get('/readyz').expect(200);
+      expect(res.body).toEqual({ status: 'ok', database: 'ok', migrations: 'ok' });
+      expect(res.headers['cache-control']).toBe('no-store');
+    });
+
+    it('/readyz answers 503 when a migration is missing, and /livez still 200', async () => {
+      const behind = await startTestApp();
+      try {
+        const [latest] = await behind.sql<{ name: string }[]>(
+          'SELECT name FROM migrations ORDER BY id DESC LIMIT 1',
+        );
+        await behind.sql('DELETE FROM migrations WHERE name = ?', [latest.name]);
+
+        const res = await behind.agent().get('/readyz').expect(503);
+        expect(res.body).toEqual({
+          status: 'error',
+          database: 'ok',
+          migrations: 'pending',
+        });
+        await behind.agent().get('/livez').expect(200);
+      } finally {
+        await behind.cleanup();
+      }
+    });
+
+    it('/readyz answers 503 when the database does not answer', async () => {
+      const broken = await startTestApp();
+      await broken.dataSource.destroy();
+      try {
+        const res = await broken.agent().get('/readyz').expect(503);
+        expect(res.body).toEqual({ status: 'error', database: 'down', migrations: 'unknown' });
+        await broken.agent().get('/livez').expect(200);
+      } finally {
+        await broken.cleanup().catch(() => undefined);
+      }
+    });
+  });
+
   describe('errors', () => {
     it('an unknown path gets a 404 HTML page', async () => {
       const res = await sut
