@@ -93,6 +93,11 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'POST',
+    path: '/account/export',
+    form: ({ rng }) => ({ currentPassword: rng.pick(WRONG_PASSWORDS) }),
+  },
+  {
+    method: 'POST',
     path: '/account/delete',
     form: ({ rng }) => ({ currentPassword: rng.pick(WRONG_PASSWORDS) }),
   },

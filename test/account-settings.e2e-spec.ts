@@ -34,7 +34,7 @@ describe('Account settings (/account)', () => {
   /** Sends one of the account page's forms with the page's CSRF token. */
   async function send(
     agent: TestAgent,
-    form: 'username' | 'email' | 'password' | 'delete',
+    form: 'username' | 'email' | 'password' | 'export' | 'delete',
     fields: Record<string, string | string[]>,
   ): Promise<Response> {
     const page = await agent.get('/account').expect(200);
@@ -538,6 +538,81 @@ describe('Account settings (/account)', () => {
       await pressButton(agent, '/account/email/confirm', await askChange(agent, account, to));
 
       expect((await app.sut.agent().get(`/verify-email?token=${verify}`)).status).toBe(400);
+    });
+  });
+
+  describe('downloading one’s data', () => {
+    it('gives a JSON file of the account, its sessions and its activity, with no secret', async () => {
+      const { account, agent } = await signedIn();
+      const other = app.sut.agent();
+      await logIn(other, account.email, account.password);
+      const id = await idOf(account.email);
+      const secrets = await app.sut.sql<{ id: string; handle: string }[]>(
+        'SELECT id, handle FROM sessions WHERE user_id = ?',
+        [id],
+      );
+      const [{ hash }] = await app.sut.sql<{ hash: string }[]>(
+        'SELECT password_hash AS hash FROM users WHERE id = ?',
+        [id],
+      );
+
+      const res = await send(agent, 'export', { currentPassword: account.password });
+
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-disposition']).toMatch(
+        new RegExp(
+          `^attachment; filename="nest-auth-${account.username}-\\d{4}-\\d\\d-\\d\\d\\.json"$`,
+        ),
+      );
+      const data = JSON.parse(res.text) as {
+        account: Record<string, unknown>;
+        sessions: { thisDevice: boolean }[];
+        activity: { description: string }[];
+      };
+      expect(data.account).toMatchObject({
+        username: account.username,
+        email: account.email,
+        emailVerified: false,
+        passwordChangedAt: null,
+      });
+      expect(data.sessions).toHaveLength(2);
+      expect(data.sessions.filter((session) => session.thisDevice)).toHaveLength(1);
+      expect(data.activity.map(({ description }) => description)).toEqual([
+        'Signed in',
+        'Signed in',
+        'Account created',
+      ]);
+      for (const secret of [...secrets.flatMap((row) => [row.id, row.handle]), hash]) {
+        expect(res.text).not.toContain(secret);
+      }
+      expect(res.text).not.toContain(account.password);
+      // The download itself is on the activity page.
+      const page = (await agent.get('/account/activity').expect(200)).text;
+      expect(page).toContain('Data downloaded');
+    });
+
+    it('asks for the current password: a wrong one gets 422 by its field, and no data', async () => {
+      const { account, agent } = await signedIn();
+
+      const res = await send(agent, 'export', { currentPassword: 'not-my-password' });
+
+      expect(res.status).toBe(422);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(fieldErrors(res.text, 'export-currentPassword')).toBe(WRONG_CURRENT);
+      expect(res.text).not.toContain('"sessions"');
+      expect(res.text).toContain(account.email);
+    });
+
+    it('is not for a signed-out visitor', async () => {
+      const visitor = app.sut.agent();
+      const login = await visitor.get('/login').expect(200);
+      const res = await visitor
+        .post('/account/export')
+        .type('form')
+        .send({ _csrf: csrfTokenIn(login.text), currentPassword: 'whatever-password' });
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/login?next=%2Faccount%2Fexport');
     });
   });
 

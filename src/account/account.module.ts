@@ -8,6 +8,7 @@ import { ActivityPageService } from './activity/activity-page.service';
 import { HomeController } from './home.controller';
 import { SessionsPageController } from './sessions/sessions-page.controller';
 import { SessionsPageService } from './sessions/sessions-page.service';
+import { AccountExporter } from './settings/account-export';
 import { AccountFormErrorFilter } from './settings/account-form-error.filter';
 import { AccountSettingsController } from './settings/account-settings.controller';
 import { AccountSettingsService } from './settings/account-settings.service';
@@ -30,6 +31,7 @@ import { EmailChangeController } from './settings/email-change.controller';
     SessionsPageService,
     AccountSettingsService,
     AccountFormErrorFilter,
+    AccountExporter,
     ActivityPageService,
   ],
 })

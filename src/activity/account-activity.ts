@@ -24,6 +24,7 @@ const SHOWN_TO_OWNER: ReadonlySet<SecurityEvent> = new Set<SecurityEvent>([
   'session_destroyed',
   'user_created',
   'user_updated',
+  'user_exported',
 ]);
 
 /** Whose event it is: the user, or the address they sign in with (a lockout knows only that). */

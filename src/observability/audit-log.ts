@@ -20,7 +20,9 @@ export type SecurityEvent =
   | 'malicious_csrf'
   | 'user_created'
   | 'user_updated'
-  | 'user_deleted';
+  | 'user_deleted'
+  /** The owner downloaded their data (the account page's export). */
+  | 'user_exported';
 
 export interface SecurityEventDetails {
   userId?: number;

@@ -18,6 +18,7 @@ export interface ActivityRow {
 /** What each kept event says, by its audit name and reason (`event` or `event:reason`). */
 const WORDS: Record<string, string> = {
   user_created: 'Account created',
+  user_exported: 'Data downloaded',
   session_created: 'Signed in',
   'session_created:remember_me': 'Signed in, with “Remember me”',
   authn_login_fail: 'Failed sign-in: wrong password',

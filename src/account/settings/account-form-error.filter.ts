@@ -7,7 +7,7 @@ import { ACCOUNT_PAGE } from './account.pages';
 import { AccountSettingsService } from './account-settings.service';
 
 /** Which of the account page's forms was sent: the last part of its path. */
-const FORMS = new Set(['username', 'email', 'password', 'delete']);
+const FORMS = new Set(['username', 'email', 'password', 'export', 'delete']);
 
 /**
  * Shows the account page again when one of its forms is refused: the account as it is, and the

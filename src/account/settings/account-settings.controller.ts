@@ -1,5 +1,16 @@
-import { Body, Controller, Get, Post, Redirect, Req, UseFilters, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Post,
+  Redirect,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { AuthenticatedGuard } from '../../auth/core/guards/authenticated.guard';
 import { flash } from '../../web/flash';
 import { Page } from '../../web/page';
@@ -11,7 +22,9 @@ import {
   ChangePasswordDto,
   ChangeUsernameDto,
   DeleteAccountDto,
+  ExportDataDto,
 } from './account-settings.dto';
+import { AccountExport, AccountExporter } from './account-export';
 import { AccountOverview, AccountSettingsService } from './account-settings.service';
 
 const ACCOUNT_PATH = '/account';
@@ -21,7 +34,10 @@ const ACCOUNT_PATH = '/account';
 @UseGuards(AuthenticatedGuard)
 @UseFilters(AccountFormErrorFilter)
 export class AccountSettingsController {
-  constructor(private readonly settings: AccountSettingsService) {}
+  constructor(
+    private readonly settings: AccountSettingsService,
+    private readonly exporter: AccountExporter,
+  ) {}
 
   @Get()
   @Page(ACCOUNT_PAGE)
@@ -59,6 +75,21 @@ export class AccountSettingsController {
       'success',
       'Your password has been changed. Every other device has been signed out.',
     );
+  }
+
+  /** A JSON file to save: the account, its sessions and its activity. */
+  @Post('export')
+  @HttpCode(200)
+  async exportData(
+    @Req() req: Request,
+    @Body() form: ExportDataDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AccountExport> {
+    const data = await this.exporter.export(req, form.currentPassword);
+    const day = data.exportedAt.slice(0, 10);
+    // Content-Disposition: attachment, and (from the name) Content-Type: application/json.
+    res.attachment(`nest-auth-${data.account.username}-${day}.json`);
+    return data;
   }
 
   @Post('delete')

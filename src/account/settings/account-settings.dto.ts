@@ -30,3 +30,5 @@ export class ChangePasswordDto extends WithCurrentPassword {
 }
 
 export class DeleteAccountDto extends WithCurrentPassword {}
+
+export class ExportDataDto extends WithCurrentPassword {}
