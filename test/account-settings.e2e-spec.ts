@@ -12,6 +12,7 @@ import {
   Registration,
   register,
   sessionCookie,
+  submitForm,
 } from './helpers/forms';
 import { hrefsIn, nextMailTo, TEST_APP_URL, tokenIn } from './helpers/mail';
 
@@ -166,8 +167,15 @@ describe('Account settings (/account)', () => {
       const { agent } = await signedIn();
 
       await agent.post('/account/username').type('form').send({ username: 'Nope' }).expect(403);
-      const anonymous = await app.sut.agent().post('/account/username').type('form').send({});
-      expect(anonymous.status).toBe(403);
+      // With a valid token of a signed-out browser: the sign-in guard's turn.
+      const visitor = app.sut.agent();
+      const login = await visitor.get('/login').expect(200);
+      const anonymous = await visitor
+        .post('/account/username')
+        .type('form')
+        .send({ _csrf: csrfTokenIn(login.text), username: 'Nope' });
+      expect(anonymous.status).toBe(303);
+      expect(anonymous.headers.location).toBe('/login?next=%2Faccount%2Fusername');
     });
   });
 
@@ -367,10 +375,14 @@ describe('Account settings (/account)', () => {
       const to = aRegistration().email;
       const token = await askChange(agent, account, to);
 
-      const res = await pressButton(app.sut.agent(), '/account/email/confirm', token);
+      const visitor = app.sut.agent();
+      const res = await pressButton(visitor, '/account/email/confirm', token);
 
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/login');
+      expect(await alertsOn(visitor, '/login')).toEqual([
+        `success: Done: the account now uses ${to}.`,
+      ]);
       expect(await idOf(to)).toBeDefined();
     });
 
@@ -475,7 +487,13 @@ describe('Account settings (/account)', () => {
       expect(await idOf(account.email)).toBeDefined();
     });
 
-    it('answers 409 to the undo link when another account has the old address by then', async () => {
+    /** `account` moved to a new address, with the undo link mailed to the old one. */
+    async function movedAway(): Promise<{
+      account: Registration;
+      agent: TestAgent;
+      to: string;
+      undo: string;
+    }> {
       const { account, agent } = await signedIn();
       const to = aRegistration().email;
       await pressButton(agent, '/account/email/confirm', await askChange(agent, account, to));
@@ -483,13 +501,101 @@ describe('Account settings (/account)', () => {
         await nextMailTo(app.smtp, account.email, 'Your email address was changed'),
         '/account/email/undo',
       );
-      await register(app.sut.agent(), aRegistration({ email: account.email }));
+      return { account, agent, to, undo };
+    }
+
+    it('holds the old address while its undo link works: nobody may register it or move to it', async () => {
+      const { account } = await movedAway();
+      const { account: other, agent: otherAgent } = await signedIn();
+
+      const registration = await submitForm(app.sut.agent(), '/register', {
+        ...aRegistration({ email: account.email }),
+      });
+      const move = await send(otherAgent, 'email', {
+        email: account.email,
+        currentPassword: other.password,
+      });
+
+      expect(fieldErrors(move.text, 'email')).toBe('Email already registered!');
+      expect(move.status).toBe(422);
+      expect(registration.status).toBe(422);
+      expect(fieldErrors(registration.text, 'email')).toBe('Email already registered!');
+      expect(await idOf(account.email)).toBeUndefined();
+    });
+
+    it('undoes even after a second change, made by whoever made the first', async () => {
+      const { account, agent, to, undo } = await movedAway();
+      const third = aRegistration().email;
+      await pressButton(
+        agent,
+        '/account/email/confirm',
+        await askChange(agent, { ...account, email: to }, third),
+      );
+
+      const res = await pressButton(app.sut.agent(), '/account/email/undo', undo);
+
+      expect(res.status).toBe(303);
+      expect(await idOf(account.email)).toBeDefined();
+      expect(await idOf(third)).toBeUndefined();
+      expect(await signedInNow(agent)).toBe(false);
+    });
+
+    it('signs everyone out even when the old address cannot come back (409), and the link still works', async () => {
+      const { account, agent, to, undo } = await movedAway();
+      // An account made before addresses were held, or by an operator: the address is taken.
+      await app.sut.sql(
+        'INSERT INTO users (username, username_key, email, password_hash) VALUES (?, ?, ?, ?)',
+        ['Squatter', 'squatter', account.email, 'x'],
+      );
 
       const res = await pressButton(app.sut.agent(), '/account/email/undo', undo);
 
       expect(res.status).toBe(409);
       expect(await idOf(to)).toBeDefined();
-      expect(await signedInNow(agent)).toBe(true);
+      expect(await signedInNow(agent)).toBe(false);
+      await app.sut.sql('DELETE FROM users WHERE username_key = ?', ['squatter']);
+      expect((await pressButton(app.sut.agent(), '/account/email/undo', undo)).status).toBe(303);
+      expect(await idOf(account.email)).toBeDefined();
+    });
+
+    it.each([
+      ['a password change', 'password'],
+      ['“This wasn’t me”', 'not-me'],
+    ])('kills a pending confirmation link on %s', async (_name, how) => {
+      const { account, agent } = await signedIn();
+      const token = await askChange(agent, account, aRegistration().email);
+
+      if (how === 'password') {
+        await send(agent, 'password', {
+          currentPassword: account.password,
+          password: NEW_PASSWORD,
+          confirmPassword: NEW_PASSWORD,
+        }).then((r) => expect(r.status).toBe(303));
+      } else {
+        const page = await agent.get('/account/activity').expect(200);
+        await agent
+          .post('/account/activity/not-me')
+          .type('form')
+          .send({ _csrf: csrfTokenIn(page.text) })
+          .expect(303);
+      }
+
+      expect((await app.sut.agent().get(`/account/email/confirm?token=${token}`)).status).toBe(400);
+    });
+
+    it('asks for at most 5 changes an hour per account: the sixth gets 429', async () => {
+      const { account, agent } = await signedIn();
+      for (let i = 0; i < 5; i++) {
+        await askChange(agent, account, aRegistration().email);
+      }
+
+      const res = await send(agent, 'email', {
+        email: aRegistration().email,
+        currentPassword: account.password,
+      });
+
+      expect(res.status).toBe(429);
+      expect(res.headers['retry-after']).toBeDefined();
     });
 
     it('refuses a wrong current password, its own address, a taken one and a bad one, each by its field', async () => {

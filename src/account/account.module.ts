@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ActivityModule } from '../activity/activity.module';
 import { AuthCoreModule } from '../auth/core/auth-core.module';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { ActivityPageController } from './activity/activity-page.controller';
@@ -19,7 +20,7 @@ import { EmailChangeController } from './settings/email-change.controller';
  * one's sessions, and the security activity.
  */
 @Module({
-  imports: [AuthCoreModule, ActivityModule, SessionsModule, UsersModule],
+  imports: [AuthCoreModule, ActivityModule, SessionsModule, UsersModule, RateLimitsModule],
   controllers: [
     HomeController,
     AccountSettingsController,

@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
-import { LessThanOrEqual, Repository } from 'typeorm';
+import { In, LessThanOrEqual, Not, Repository } from 'typeorm';
 import { AuditLog, SecurityEvent, SecurityEventDetails } from '../observability/audit-log';
 import { User } from '../users/user.entity';
 import { AccountEvent } from './account-event.entity';
 
-/** How many events of each account are kept: the newest; older ones are deleted. */
+/**
+ * How many events of each account are kept, the newest: failed sign-ins and lockouts, which
+ * anyone who knows the address can cause, are counted apart from the rest, so that they never
+ * push out the sign-ins and changes (nor the devices the new-device mail knows).
+ */
 export const ACCOUNT_EVENTS_KEPT = 100;
+export const FAILURES_KEPT = 50;
+const FAILURES = ['authn_login_fail', 'authn_login_lock'];
 
 /**
  * The events an account's owner sees on their activity page. A sign-in shows as its
@@ -44,7 +50,7 @@ export class AccountActivity {
   }
 
   /** The account's events, newest first. */
-  list(userId: number, limit = ACCOUNT_EVENTS_KEPT): Promise<AccountEvent[]> {
+  list(userId: number, limit = ACCOUNT_EVENTS_KEPT + FAILURES_KEPT): Promise<AccountEvent[]> {
     return this.events.find({ where: { userId }, order: { id: 'DESC' }, take: limit });
   }
 
@@ -88,19 +94,21 @@ export class AccountActivity {
       }
       return;
     }
-    await this.prune(userId);
+    await this.prune(userId, FAILURES.includes(event));
   }
 
-  private async prune(userId: number): Promise<void> {
+  /** Deletes the account's oldest events of the kind just kept, beyond what is kept of it. */
+  private async prune(userId: number, failure: boolean): Promise<void> {
+    const kind = failure ? In(FAILURES) : Not(In(FAILURES));
     const [oldestKept] = await this.events.find({
       select: { id: true },
-      where: { userId },
+      where: { userId, event: kind },
       order: { id: 'DESC' },
-      skip: ACCOUNT_EVENTS_KEPT - 1,
+      skip: (failure ? FAILURES_KEPT : ACCOUNT_EVENTS_KEPT) - 1,
       take: 1,
     });
     if (oldestKept) {
-      await this.events.delete({ userId, id: LessThanOrEqual(oldestKept.id - 1) });
+      await this.events.delete({ userId, event: kind, id: LessThanOrEqual(oldestKept.id - 1) });
     }
   }
 

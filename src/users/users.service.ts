@@ -12,9 +12,11 @@ export interface NewUser {
   passwordHash: string;
 }
 
+export const EMAIL_TAKEN = 'Email already registered!';
+
 const TAKEN: Record<'username' | 'email', string> = {
   username: 'Username already taken!',
-  email: 'Email already registered!',
+  email: EMAIL_TAKEN,
 };
 
 @Injectable()

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { AuthenticatedGuard } from '../../auth/core/guards/authenticated.guard';
 import { endSession } from '../../auth/core/login-session';
 import { ResetLinkMailer } from '../../auth/core/reset-link-mailer';
+import { TokensService } from '../../auth/core/tokens/tokens.service';
 import { SessionsService } from '../../sessions/sessions.service';
 import { flash } from '../../web/flash';
 import { Page, PageDefinition } from '../../web/page';
@@ -18,6 +19,7 @@ export class ActivityPageController {
     private readonly activity: ActivityPageService,
     private readonly sessions: SessionsService,
     private readonly resetLinks: ResetLinkMailer,
+    private readonly tokens: TokensService,
   ) {}
 
   @Get()
@@ -35,6 +37,8 @@ export class ActivityPageController {
   async notMe(@Req() req: Request): Promise<void> {
     const user = req.user as Express.User;
     await this.sessions.endAll(user.id, 'not_me');
+    // An email change the intruder asked for dies too.
+    await this.tokens.revoke('email_change', user.id);
     // Ended above with the others: this browser's cookie goes too.
     await endSession(req);
     await this.resetLinks.send(user);

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { FormError } from '../../web/form-error';
+import { ErrorPageFilter } from '../../web/error-page.filter';
 import { refusedForm, renderRefusedForm } from '../../web/form-view';
 import { EMAIL_CHANGE_TERMS } from './account.mails';
 import { ACCOUNT_PAGE } from './account.pages';
@@ -25,14 +26,16 @@ export class AccountFormErrorFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const form = req.path.split('/').pop() ?? '';
     const refused = refusedForm(req, ACCOUNT_PAGE, error);
-    this.settings.overview((req.user as Express.User).id).then(
-      (account) =>
+    this.settings
+      .overview((req.user as Express.User).id)
+      .then((account) =>
         renderRefusedForm(req, res, ACCOUNT_PAGE, error, {
           account,
           terms: EMAIL_CHANGE_TERMS,
           forms: FORMS.has(form) ? { [form]: refused } : {},
         }),
-      (failure: unknown) => req.next?.(failure),
-    );
+      )
+      // The account gone, or the database down: the error page every other failure gets.
+      .catch((failure: unknown) => new ErrorPageFilter().catch(failure, host));
   }
 }

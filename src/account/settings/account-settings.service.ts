@@ -10,7 +10,9 @@ import { ResetLinkMailer } from '../../auth/core/reset-link-mailer';
 import { MailService } from '../../infra/mail/mail.service';
 import { AuditLog } from '../../observability/audit-log';
 import { SessionsService } from '../../sessions/sessions.service';
-import { UsersService } from '../../users/users.service';
+import { EMAIL_TAKEN, UsersService } from '../../users/users.service';
+import { CounterStore } from '../../rate-limits/counter.store';
+import { TooManyAttemptsException } from '../../web/too-many-attempts.exception';
 import { FormError } from '../../web/form-error';
 import { PageException } from '../../web/page.exception';
 import { ShownTime, shownTime } from '../shown-time';
@@ -39,7 +41,9 @@ export interface EmailMove {
 }
 
 const SAME_EMAIL = 'That is already your address.';
-const TAKEN_EMAIL = 'Email already registered!';
+const HOUR = 60 * 60 * 1000;
+/** Email changes one account may ask for in an hour: each mails an address it chose. */
+const EMAIL_CHANGES_PER_HOUR = 5;
 
 /** The signed-in user's settings: username, address, password, and deleting the account. */
 @Injectable()
@@ -51,6 +55,7 @@ export class AccountSettingsService {
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
     private readonly resetLinks: ResetLinkMailer,
+    private readonly counters: CounterStore,
     private readonly mail: MailService,
     private readonly audit: AuditLog,
   ) {}
@@ -94,8 +99,16 @@ export class AccountSettingsService {
     if (email === user.email) {
       throw new FormError({ email: [SAME_EMAIL] });
     }
-    if (await this.users.emailTaken(email, user.id)) {
-      throw new FormError({ email: [TAKEN_EMAIL] });
+    // Each ask mails an address the person chose: a few an hour, whatever the addresses.
+    const asked = await this.counters.hit(`email-change:${user.id}`, HOUR, 'fixed');
+    if (asked.count > EMAIL_CHANGES_PER_HOUR) {
+      throw new TooManyAttemptsException(
+        'Too many email changes asked for this account.',
+        asked.resetAt,
+      );
+    }
+    if ((await this.users.emailTaken(email, user.id)) || (await this.tokens.heldForUndo(email))) {
+      throw new FormError({ email: [EMAIL_TAKEN] });
     }
     const token = await this.tokens.issue('email_change', user.id, email);
     this.mail.send(
@@ -110,10 +123,15 @@ export class AccountSettingsService {
    * gets a link that undoes the change (7 days).
    */
   async confirmEmailChange(token: string): Promise<EmailMove> {
-    const owner = await this.usedToken('email_change', token);
+    const owner = await this.liveToken('email_change', token);
     const oldEmail = owner.email;
     const newEmail = owner.detail as string;
+    if (await this.tokens.heldForUndo(newEmail)) {
+      throw new PageException(EMAIL_TAKEN_PAGE, HttpStatus.CONFLICT);
+    }
     await this.moveEmail(owner, newEmail);
+    // Used once the move is made: a link that changed nothing still works.
+    await this.tokens.use('email_change', token);
     const undo = await this.tokens.issue('email_change_undo', owner.id, oldEmail);
     this.mail.send(
       emailChangedMail(
@@ -132,11 +150,15 @@ export class AccountSettingsService {
    * link goes to it (whoever made the change knew the password).
    */
   async undoEmailChange(token: string): Promise<EmailMove> {
-    const owner = await this.usedToken('email_change_undo', token);
+    const owner = await this.liveToken('email_change_undo', token);
     const oldEmail = owner.detail as string;
-    await this.moveEmail(owner, oldEmail);
-    await this.audit.record('user_updated', { userId: owner.id, reason: 'email_change_undone' });
+    // Whoever made the change is signed out, and cannot finish another one, whether or not the
+    // address can come back.
     await this.sessions.endAll(owner.id, 'email_change_undone');
+    await this.tokens.revoke('email_change', owner.id);
+    await this.moveEmail(owner, oldEmail);
+    await this.tokens.use('email_change_undo', token);
+    await this.audit.record('user_updated', { userId: owner.id, reason: 'email_change_undone' });
     await this.resetLinks.send({ id: owner.id, username: owner.username, email: oldEmail });
     return { userId: owner.id, email: oldEmail };
   }
@@ -172,11 +194,12 @@ export class AccountSettingsService {
     this.mail.send(goodbyeMail(user, new Date()));
   }
 
-  private async usedToken(
+  /** The owner of a token that would be accepted now, without using it; else the 400 page. */
+  private async liveToken(
     purpose: 'email_change' | 'email_change_undo',
     token: string,
   ): Promise<ValidToken> {
-    const owner = await this.tokens.use(purpose, token);
+    const owner = await this.tokens.find(purpose, token);
     if (!owner?.detail) {
       throw new PageException(EMAIL_LINK_EXPIRED_PAGE, HttpStatus.BAD_REQUEST);
     }

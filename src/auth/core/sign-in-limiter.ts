@@ -53,7 +53,9 @@ export class SignInLimiter {
       // Attempts arriving together may all cross the threshold: only the first locks.
       if (lock.count === 1) {
         await this.counters.reset(failuresName(email));
-        await this.audit.record('authn_login_lock', { email });
+        // Not awaited, as a failed sign-in: keeping it for an existing account's activity page
+        // must not make its lockout answer later than an unknown address's.
+        void this.audit.record('authn_login_lock', { email });
       }
       throw this.refuse(email, 'account_locked', lock.resetAt);
     }

@@ -5,6 +5,7 @@ import { AuditLog } from '../../observability/audit-log';
 import { UsersService } from '../../users/users.service';
 import { FormError } from '../../web/form-error';
 import { PasswordService } from '../core/passwords/password.service';
+import { TokensService } from '../core/tokens/tokens.service';
 import { VerificationMailer } from '../core/verification-mailer';
 import { RegisterDto } from './register.dto';
 import { RegistrationService } from './registration.service';
@@ -45,6 +46,7 @@ describe(RegistrationService.name, () => {
         { provide: PasswordService, useValue: passwords },
         { provide: AuditLog, useValue: audit },
         { provide: VerificationMailer, useValue: verification },
+        { provide: TokensService, useValue: { heldForUndo: jest.fn().mockResolvedValue(false) } },
       ],
     }).compile();
     sut = module.get(RegistrationService);

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '../../observability/audit-log';
 import { User } from '../../users/user.entity';
-import { UsersService } from '../../users/users.service';
+import { EMAIL_TAKEN, UsersService } from '../../users/users.service';
+import { FormError } from '../../web/form-error';
 import { PasswordService } from '../core/passwords/password.service';
+import { TokensService } from '../core/tokens/tokens.service';
 import { VerificationMailer } from '../core/verification-mailer';
 import { RegisterDto } from './register.dto';
 
@@ -14,12 +16,17 @@ export class RegistrationService {
     private readonly users: UsersService,
     private readonly passwords: PasswordService,
     private readonly verification: VerificationMailer,
+    private readonly tokens: TokensService,
     private readonly audit: AuditLog,
   ) {}
 
   async register(form: RegisterDto): Promise<User> {
     // Checked first so that a taken name costs no bcrypt work; the insert re-checks.
     await this.users.assertAvailable(form.username, form.email);
+    if (await this.tokens.heldForUndo(form.email)) {
+      // An account moved away from it lately, and may take it back: it counts as taken.
+      throw new FormError({ email: [EMAIL_TAKEN] });
+    }
     const passwordHash = await this.passwords.hash(form.password);
     const user = await this.users.create({
       username: form.username,

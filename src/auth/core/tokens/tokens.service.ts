@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
 import { AuditLog } from '../../../observability/audit-log';
 import { User } from '../../../users/user.entity';
 import { Token, TokenPurpose } from './token.entity';
@@ -124,6 +124,26 @@ export class TokensService {
     return owner;
   }
 
+  /** Makes every unused token of `purpose` of the user worthless (a pending email change). */
+  async revoke(purpose: TokenPurpose, userId: number): Promise<void> {
+    await this.tokens.delete({ purpose, userId, usedAt: IsNull() });
+  }
+
+  /**
+   * Whether `email` is held for the undo link of an email change: for as long as that link
+   * works, the address it would restore is nobody else's to take.
+   */
+  async heldForUndo(email: string): Promise<boolean> {
+    return this.tokens.exists({
+      where: {
+        purpose: 'email_change_undo',
+        detail: email,
+        usedAt: IsNull(),
+        expiresAt: MoreThan(Date.now()),
+      },
+    });
+  }
+
   /** The token's row and its user's current state; undefined for a malformed or unknown one. */
   private async lookup(purpose: TokenPurpose, token: unknown): Promise<TokenRow | undefined> {
     if (typeof token !== 'string' || !TOKEN.test(token)) {
@@ -167,11 +187,21 @@ export function digestOf(token: string): string {
 }
 
 /**
- * SHA-256 of what a token of `purpose` depends on (see Token.boundTo): a reset link, on the
- * password and on the address it was sent to; the others, on the address.
+ * SHA-256 of what a token of `purpose` depends on (see Token.boundTo):
+ * - a reset link and an email change, on the password and the address: a new password (the
+ *   owner taking the account back) kills a pending change asked with the old one;
+ * - a verification link, on the address it was sent to;
+ * - the undo of an email change, on nothing but its account: whatever the address has become
+ *   since (a second change by whoever made the first), the old address can take it back.
  */
 function bindingOf(purpose: TokenPurpose, user: Pick<User, 'email' | 'passwordHash'>): string {
-  return digestOf(
-    purpose === 'password_reset' ? `${user.passwordHash}\n${user.email}` : user.email,
-  );
+  switch (purpose) {
+    case 'password_reset':
+    case 'email_change':
+      return digestOf(`${user.passwordHash}\n${user.email}`);
+    case 'email_verification':
+      return digestOf(user.email);
+    case 'email_change_undo':
+      return digestOf('the account');
+  }
 }
