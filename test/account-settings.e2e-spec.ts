@@ -163,6 +163,18 @@ describe('Account settings (/account)', () => {
       ]);
     });
 
+    it('takes at most 10 changes an hour per account: the eleventh gets 429', async () => {
+      const { agent } = await signedIn();
+      for (let i = 0; i < 10; i++) {
+        expect((await send(agent, 'username', { username: `Renamed${i}` })).status).toBe(303);
+      }
+
+      const res = await send(agent, 'username', { username: 'OneTooMany' });
+
+      expect(res.status).toBe(429);
+      expect(res.headers['retry-after']).toBeDefined();
+    });
+
     it('refuses a form without its CSRF token, and a signed-out one', async () => {
       const { agent } = await signedIn();
 

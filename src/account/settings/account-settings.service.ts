@@ -44,6 +44,8 @@ const SAME_EMAIL = 'That is already your address.';
 const HOUR = 60 * 60 * 1000;
 /** Email changes one account may ask for in an hour: each mails an address it chose. */
 const EMAIL_CHANGES_PER_HOUR = 5;
+/** Username changes one account may make in an hour. */
+const USERNAME_CHANGES_PER_HOUR = 10;
 
 /** The signed-in user's settings: username, address, password, and deleting the account. */
 @Injectable()
@@ -79,6 +81,15 @@ export class AccountSettingsService {
   async changeUsername(user: Express.User, username: string): Promise<boolean> {
     if (username === user.username) {
       return false;
+    }
+    // A name is not changed often; a flood of changes would push the account's sign-ins out of
+    // its kept activity.
+    const renamed = await this.counters.hit(`username-change:${user.id}`, HOUR, 'fixed');
+    if (renamed.count > USERNAME_CHANGES_PER_HOUR) {
+      throw new TooManyAttemptsException(
+        'Too many username changes for this account.',
+        renamed.resetAt,
+      );
     }
     await this.users.changeUsername(user.id, username);
     await this.audit.record('user_updated', { userId: user.id, reason: 'username_changed' });
