@@ -6,6 +6,7 @@ import {
   csrfTokenIn,
   logIn,
   logOut,
+  postSignedOut,
   Registration,
   register,
 } from './helpers/forms';
@@ -239,12 +240,7 @@ describe('Security activity (/account/activity)', () => {
 
       await agent.post('/account/activity/not-me').type('form').send({}).expect(403);
       expect((await agent.get('/')).status).toBe(200);
-      const anonymous = app.sut.agent();
-      const login = await anonymous.get('/login').expect(200);
-      const res = await anonymous
-        .post('/account/activity/not-me')
-        .type('form')
-        .send({ _csrf: csrfTokenIn(login.text) });
+      const res = await postSignedOut(app.sut.agent(), '/account/activity/not-me');
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/login?next=%2Faccount%2Factivity%2Fnot-me');
     });

@@ -11,6 +11,7 @@ import {
   logInRemembered,
   Registration,
   register,
+  postSignedOut,
   sessionCookie,
   submitForm,
 } from './helpers/forms';
@@ -180,12 +181,9 @@ describe('Account settings (/account)', () => {
 
       await agent.post('/account/username').type('form').send({ username: 'Nope' }).expect(403);
       // With a valid token of a signed-out browser: the sign-in guard's turn.
-      const visitor = app.sut.agent();
-      const login = await visitor.get('/login').expect(200);
-      const anonymous = await visitor
-        .post('/account/username')
-        .type('form')
-        .send({ _csrf: csrfTokenIn(login.text), username: 'Nope' });
+      const anonymous = await postSignedOut(app.sut.agent(), '/account/username', {
+        username: 'Nope',
+      });
       expect(anonymous.status).toBe(303);
       expect(anonymous.headers.location).toBe('/login?next=%2Faccount%2Fusername');
     });
@@ -723,12 +721,9 @@ describe('Account settings (/account)', () => {
     });
 
     it('is not for a signed-out visitor', async () => {
-      const visitor = app.sut.agent();
-      const login = await visitor.get('/login').expect(200);
-      const res = await visitor
-        .post('/account/export')
-        .type('form')
-        .send({ _csrf: csrfTokenIn(login.text), currentPassword: 'whatever-password' });
+      const res = await postSignedOut(app.sut.agent(), '/account/export', {
+        currentPassword: 'whatever-password',
+      });
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/login?next=%2Faccount%2Fexport');
     });

@@ -188,6 +188,22 @@ describe('Start-up', () => {
     return output();
   }
 
+  /** Serves once on a free port of 127.0.0.1 with a SQLite file in `dir`, and `env`. */
+  async function serveOnce(env: NodeJS.ProcessEnv): Promise<{ output: string; port: number }> {
+    const port = await freePort();
+    const output = await runOnce(
+      {
+        DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        BCRYPT_COST: '4',
+        ...env,
+      },
+      port,
+    );
+    return { output, port };
+  }
+
   describe('a .env file in the working directory', () => {
     it('is read, and says so', async () => {
       const port = await freePort();
@@ -220,18 +236,10 @@ describe('Start-up', () => {
     const SECRET = 'a-production-secret-that-is-long-enough-0123456789';
 
     it('are one JSON object each in production, with no secret', async () => {
-      const port = await freePort();
-      const output = await runOnce(
-        {
-          ...PRODUCTION,
-          SESSION_SECRET: SECRET,
-          DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          BCRYPT_COST: '4',
-        },
-        port,
-      );
+      const { output, port } = await serveOnce({
+        ...PRODUCTION,
+        SESSION_SECRET: SECRET,
+      });
 
       const lines = output.trim().split('\n');
       for (const line of lines) {
@@ -244,18 +252,10 @@ describe('Start-up', () => {
     }, 60_000);
 
     it('are one readable line each with LOG_FORMAT=pretty, with no secret', async () => {
-      const port = await freePort();
-      const output = await runOnce(
-        {
-          LOG_FORMAT: 'pretty',
-          SESSION_SECRET: SECRET,
-          DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          BCRYPT_COST: '4',
-        },
-        port,
-      );
+      const { output, port } = await serveOnce({
+        LOG_FORMAT: 'pretty',
+        SESSION_SECRET: SECRET,
+      });
 
       const lines = output.trim().split('\n');
       expect(lines[0]).toMatch(
@@ -269,17 +269,9 @@ describe('Start-up', () => {
     }, 60_000);
 
     it('stop at LOG_LEVEL: warn hides the start-up lines', async () => {
-      const port = await freePort();
-      const output = await runOnce(
-        {
-          LOG_LEVEL: 'warn',
-          DATABASE_URL: `sqlite:${join(dir, 'app.db')}`,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          BCRYPT_COST: '4',
-        },
-        port,
-      );
+      const { output } = await serveOnce({
+        LOG_LEVEL: 'warn',
+      });
 
       expect(output).not.toContain('Listening on');
       expect(output).not.toContain('request completed');

@@ -76,6 +76,23 @@ export function logIn(
   );
 }
 
+/**
+ * Posts `fields` to `action` from a browser that is signed out, with a valid form token (the
+ * login page's): what the sign-in guard alone must refuse.
+ */
+export async function postSignedOut(
+  agent: TestAgent,
+  action: string,
+  fields: Record<string, string> = {},
+): Promise<Response> {
+  // The token first: the request takes the agent's cookies (the token's own) when it is made.
+  const token = await openForm(agent, '/login');
+  return agent
+    .post(action)
+    .type('form')
+    .send({ _csrf: token, ...fields });
+}
+
 /** Signs out as the top bar's button does: the token of the home page, posted to /logout. */
 export async function logOut(agent: TestAgent): Promise<void> {
   const home = await agent.get('/').expect(200);
