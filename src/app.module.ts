@@ -21,6 +21,28 @@ import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 
+/**
+ * What the app and the operator's command line both stand on: the settings, the logger, Redis,
+ * mail and the database, whose pending migrations are applied first.
+ */
+export function foundation(
+  config: AppConfig,
+  logger: Logger,
+  mail?: Partial<MailOptions>,
+): NonNullable<DynamicModule['imports']> {
+  return [
+    ConfigModule.forRoot(config),
+    LoggingModule.forRoot(logger),
+    RedisModule,
+    MailModule.forRoot(mail),
+    TypeOrmModule.forRoot({
+      ...dataSourceOptions(config, ENTITIES),
+      migrationsRun: true,
+      retryAttempts: 2,
+    }),
+  ];
+}
+
 @Module({})
 export class AppModule {
   static forRoot(
@@ -31,16 +53,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot(logger),
-        RedisModule,
-        MailModule.forRoot(mail),
-        // Pending migrations are applied before the app serves its first request.
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions(config, ENTITIES),
-          migrationsRun: true,
-          retryAttempts: 2,
-        }),
+        ...foundation(config, logger, mail),
         UsersModule,
         SessionsModule,
         ActivityModule,

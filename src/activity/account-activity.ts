@@ -31,6 +31,7 @@ const SHOWN_TO_OWNER: ReadonlySet<SecurityEvent> = new Set<SecurityEvent>([
   'user_created',
   'user_updated',
   'user_exported',
+  'authz_admin',
 ]);
 
 /** Whose event it is: the user, or the address they sign in with (a lockout knows only that). */
@@ -62,6 +63,14 @@ export class AccountActivity {
       .where('e.user_id = :userId AND e.event = :event', { userId, event: 'session_created' })
       .getRawMany<{ userAgent: string | null }>();
     return rows.map(({ userAgent }) => userAgent);
+  }
+
+  /** The account's newest kept sign-in, if any. */
+  lastSignIn(userId: number): Promise<AccountEvent | null> {
+    return this.events.findOne({
+      where: { userId, event: 'session_created' },
+      order: { id: 'DESC' },
+    });
   }
 
   /** Keeps the event for its account, when it is one the owner sees and the account exists. */
@@ -132,8 +141,19 @@ function ownerOf(
   return event === 'authn_login_lock' && email !== undefined ? { email } : undefined;
 }
 
+/**
+ * Of the tokens made, only reset links; of an operator's commands, those that change something
+ * (ending sessions shows as its session_destroyed, which says how many).
+ */
 function shownReason(event: SecurityEvent, reason: string | undefined): boolean {
-  return event !== 'authn_token_created' || reason === 'password_reset';
+  switch (event) {
+    case 'authn_token_created':
+      return reason === 'password_reset';
+    case 'authz_admin':
+      return !['show', 'list', 'end_sessions', 'delete'].includes(reason ?? '');
+    default:
+      return true;
+  }
 }
 
 function clip(value: unknown, maxLength: number): string | null {

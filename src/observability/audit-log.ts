@@ -22,7 +22,9 @@ export type SecurityEvent =
   | 'user_updated'
   | 'user_deleted'
   /** The owner downloaded their data (the account page's export). */
-  | 'user_exported';
+  | 'user_exported'
+  /** An operator's command (`npm run account`); `reason` names it: `disable`, `unlock`... */
+  | 'authz_admin';
 
 export interface SecurityEventDetails {
   userId?: number;
@@ -33,6 +35,8 @@ export interface SecurityEventDetails {
   remembered?: boolean;
   /** session_destroyed: how many sessions one action ended, when more than one. */
   count?: number;
+  /** authz_admin: the operator's name on the machine that ran the command. */
+  operator?: string;
 }
 
 /**

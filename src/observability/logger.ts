@@ -83,11 +83,13 @@ const LOG_BATCH = { minLength: 2048, maxWrite: 4096, periodicFlush: 1000 };
 /**
  * The application's logger: one JSON object a line, UTC ISO times, a worker's lines saying
  * which; or, with `format: 'pretty'`, the same events as one coloured line each, for a person
- * at a terminal. `destination` (tests) always gets JSON.
+ * at a terminal. `destination` (tests) always gets JSON; else the lines go to standard output, or
+ * with `fd: 2` to standard error (the operator's command line, whose output is its answer).
  */
 export function createLogger(
   destination?: DestinationStream,
   { format, level }: Pick<LogConfig, 'format' | 'level'> = { format: 'json', level: 'info' },
+  { fd = 1 }: { fd?: 1 | 2 } = {},
 ): Logger {
   return pino(
     {
@@ -114,8 +116,8 @@ export function createLogger(
     },
     destination ??
       (format === 'pretty'
-        ? prettyLines()
-        : pino.destination({ dest: 1, sync: false, ...LOG_BATCH })),
+        ? prettyLines(fd)
+        : pino.destination({ dest: fd, sync: false, ...LOG_BATCH })),
   );
 }
 
@@ -124,9 +126,10 @@ export function createLogger(
  * the level, then what happened; a request line says its method, path, status and time, other
  * lines their message and context. Other fields follow on the same line.
  */
-function prettyLines(): DestinationStream {
+function prettyLines(fd: 1 | 2): DestinationStream {
   return pinoPretty({
-    colorize: process.stdout.isTTY,
+    destination: fd,
+    colorize: (fd === 1 ? process.stdout : process.stderr).isTTY,
     sync: true,
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss',

@@ -13,7 +13,10 @@ export interface SessionWithUserRow {
   emailVerifiedAt: Date | string | number | null;
 }
 
-/** Finds a session and its user in one query. */
+/**
+ * Finds a session and its user in one query. A disabled account's user is left out, as if the
+ * session had none: the serializer then looks the account up and finds it may not sign in.
+ */
 export interface SessionLookup {
   find(sid: string): Promise<SessionWithUserRow | undefined>;
 }
@@ -22,7 +25,7 @@ const COLUMNS =
   'SELECT s.data AS data, s.expires_at AS "expiresAt", s.last_seen_at AS "lastSeenAt", ' +
   'u.id AS "userId", u.username AS username, u.email AS email, ' +
   'u.email_verified_at AS "emailVerifiedAt" ' +
-  'FROM sessions s LEFT JOIN users u ON u.id = s.user_id';
+  'FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL';
 
 /** The part of sqlite3's connection that the lookup uses. */
 interface SqliteConnection {

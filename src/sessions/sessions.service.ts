@@ -11,7 +11,9 @@ export type SessionsEndedBy =
   | 'password_changed'
   | 'email_change_undone'
   | 'not_me'
-  | 'account_deleted';
+  | 'account_deleted'
+  | 'account_disabled'
+  | 'operator';
 
 /** One of a user's sessions, as a page may show it: never its id. */
 export interface ActiveSession {

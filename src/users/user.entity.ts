@@ -36,4 +36,11 @@ export class User {
   /** When its owner last chose a new password (a reset or the settings); null: never since sign-up. */
   @Column({ name: 'password_changed_at', type: Date, nullable: true })
   passwordChangedAt!: Date | null;
+
+  /**
+   * When an operator disabled the account (`npm run account -- disable`): it cannot sign in and
+   * its sessions were ended. Null for an account in use.
+   */
+  @Column({ name: 'disabled_at', type: Date, nullable: true })
+  disabledAt!: Date | null;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import { FieldErrors, FormError } from '../web/form-error';
 import { uniqueViolation } from './unique-violation';
 import { User } from './user.entity';
@@ -52,6 +52,7 @@ export class UsersService {
         createdAt: true,
         emailVerifiedAt: true,
         passwordChangedAt: true,
+        disabledAt: true,
       },
     });
   }
@@ -107,6 +108,36 @@ export class UsersService {
       }
       throw error;
     }
+  }
+
+  /** Disables the account (an operator's decision), or enables it again; false when unchanged. */
+  async setDisabled(id: number, disabled: boolean): Promise<boolean> {
+    const { affected } = await this.users.update(
+      { id, disabledAt: disabled ? IsNull() : Not(IsNull()) },
+      { disabledAt: disabled ? new Date() : null },
+    );
+    return (affected ?? 0) > 0;
+  }
+
+  /**
+   * A page of accounts, oldest first, whose username or email contains `text` (in any case),
+   * with how many match in all.
+   */
+  async list(
+    text: string,
+    { page, perPage }: { page: number; perPage: number },
+  ): Promise<{ users: User[]; total: number }> {
+    const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const query = this.users
+      .createQueryBuilder('u')
+      .where("(u.username_key LIKE :pattern ESCAPE '\\' OR u.email LIKE :pattern ESCAPE '\\')", {
+        pattern,
+      })
+      .orderBy('u.id', 'ASC')
+      .skip((page - 1) * perPage)
+      .take(perPage);
+    const [users, total] = await query.getManyAndCount();
+    return { users, total };
   }
 
   /** Deletes the account; its tokens and activity go with it (foreign keys, ON DELETE CASCADE). */

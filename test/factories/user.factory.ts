@@ -9,5 +9,6 @@ export const userFactory = (overrides: Partial<User> = {}): User =>
     email: 'alice@example.com',
     createdAt: new Date('2025-01-01T00:00:00Z'),
     emailVerifiedAt: null,
+    disabledAt: null,
     ...overrides,
   });

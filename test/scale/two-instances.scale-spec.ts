@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { createClient } from 'redis';
 import { RedisSessionStore } from '../../src/sessions/redis-session.store';
+import { runAccountCli } from '../helpers/account-cli';
 import { AppProcess, startAppProcess } from '../helpers/app-process';
 import { createPostgresDatabase, TestDatabase } from '../helpers/test-database';
 import { Client } from './http-client';
@@ -234,6 +238,43 @@ describe('Two instances on one PostgreSQL and one Redis', () => {
     const onB = await logIn(new Client(), b, who.email, who.password);
     expect(onB.status).toBe(429);
     expect(onB.text).toContain('This account is locked');
+  });
+
+  it("the operator's command line ends sessions, unlocks and disables, in Redis, for A and B", async () => {
+    const who = await register(a);
+    const [onA, onB] = [new Client(), new Client()];
+    expect((await logIn(onA, a, who.email, who.password)).status).toBe(303);
+    expect((await logIn(onB, b, who.email, who.password)).status).toBe(303);
+    const cwd = mkdtempSync(join(tmpdir(), 'nest-auth-cli-'));
+    const account = (...args: string[]) => runAccountCli(args, env, { cwd, built: true });
+    try {
+      expect((await account('show', who.email)).stdout).toMatch(/^Sessions: +2 live$/m);
+      const ended = await account('end-sessions', who.email);
+      expect(ended.stdout.trim()).toBe(`Ended 2 sessions of ${who.email}.`);
+      for (const [client, app] of [
+        [onA, a],
+        [onB, b],
+      ] as const) {
+        expect((await client.get(`${app.url}/`)).status).toBe(303);
+      }
+
+      // The lockout's counters are in Redis too.
+      for (let i = 0; i < 4; i++) {
+        await logIn(new Client(), a, who.email, 'wrong-password');
+      }
+      expect((await logIn(new Client(), b, who.email, who.password)).status).toBe(429);
+      expect((await account('unlock', who.email)).code).toBe(0);
+      expect((await logIn(onB, b, who.email, who.password)).status).toBe(303);
+
+      const disabled = await account('disable', who.email);
+      expect(disabled.stdout.trim()).toBe(`Disabled ${who.email}; 1 session ended.`);
+      expect((await onB.get(`${a.url}/`)).status).toBe(303);
+      expect((await logIn(new Client(), a, who.email, who.password)).status).toBe(403);
+      expect((await account('enable', who.email)).code).toBe(0);
+      expect((await logIn(new Client(), b, who.email, who.password)).status).toBe(303);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('twenty simultaneous registrations of one email over A and B create exactly one account', async () => {

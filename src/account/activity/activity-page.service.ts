@@ -39,9 +39,22 @@ const WORDS: Record<string, string> = {
   'session_destroyed:password_changed': 'Other sessions ended by a password change',
   'session_destroyed:email_change_undone': 'Every session ended by undoing an email change',
   'session_destroyed:not_me': 'Every session ended: “This wasn’t me”',
+  'session_destroyed:account_disabled': 'Every session ended: the account was disabled',
+  'session_destroyed:operator': 'Every session ended by an operator',
+  'authn_login_fail:account_disabled': 'Sign-in refused: the account is disabled',
+  'authz_admin:create': 'Account created by an operator',
+  'authz_admin:disable': 'Account disabled by an operator',
+  'authz_admin:enable': 'Account enabled again by an operator',
+  'authz_admin:unlock': 'Account unlocked by an operator',
+  'authz_admin:verify': 'Email address marked verified by an operator',
 };
 
-const NOTABLE = new Set(['authn_login_fail', 'authn_login_lock', 'authn_password_change']);
+const NOTABLE = new Set([
+  'authn_login_fail',
+  'authn_login_lock',
+  'authn_password_change',
+  'authz_admin',
+]);
 
 /** The account's own security events, newest first, in words. */
 @Injectable()

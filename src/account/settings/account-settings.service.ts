@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import type { Request } from 'express';
+import { AccountsService } from '../../auth/core/accounts.service';
 import { AuthService } from '../../auth/core/auth.service';
 import { endSession } from '../../auth/core/login-session';
 import { isPersonalPassword, PERSONAL_PASSWORD } from '../../auth/core/passwords/password-rules';
@@ -53,6 +54,7 @@ export class AccountSettingsService {
   constructor(
     private readonly users: UsersService,
     private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
     private readonly passwords: PasswordService,
     private readonly tokens: TokensService,
     private readonly sessions: SessionsService,
@@ -197,9 +199,7 @@ export class AccountSettingsService {
   async deleteAccount(req: Request, currentPassword: string): Promise<void> {
     const user = req.user as Express.User;
     await this.auth.checkCurrentPassword(user, currentPassword, req.ip ?? '');
-    await this.sessions.endAll(user.id, 'account_deleted');
-    await this.users.delete(user.id);
-    await this.audit.record('user_deleted', { userId: user.id });
+    await this.accounts.delete(user.id);
     // Ended with the account's other sessions: this browser's cookie goes too.
     await endSession(req);
     this.mail.send(goodbyeMail(user, new Date()));

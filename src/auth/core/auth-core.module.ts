@@ -3,7 +3,9 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActivityModule } from '../../activity/activity.module';
 import { RateLimitsModule } from '../../rate-limits/rate-limits.module';
+import { SessionsModule } from '../../sessions/sessions.module';
 import { UsersModule } from '../../users/users.module';
+import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
 import { LocalStrategy } from './local.strategy';
 import { NewDeviceNotice } from './new-device-notice';
@@ -25,11 +27,13 @@ import { VerificationMailer } from './verification-mailer';
     UsersModule,
     RateLimitsModule,
     ActivityModule,
+    SessionsModule,
     PassportModule,
     TypeOrmModule.forFeature([Token]),
   ],
   providers: [
     AuthService,
+    AccountsService,
     PasswordService,
     SignInLimiter,
     LocalStrategy,
@@ -39,6 +43,14 @@ import { VerificationMailer } from './verification-mailer';
     NewDeviceNotice,
     ResetLinkMailer,
   ],
-  exports: [AuthService, PasswordService, TokensService, VerificationMailer, ResetLinkMailer],
+  exports: [
+    AuthService,
+    AccountsService,
+    PasswordService,
+    SignInLimiter,
+    TokensService,
+    VerificationMailer,
+    ResetLinkMailer,
+  ],
 })
 export class AuthCoreModule {}

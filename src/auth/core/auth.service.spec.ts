@@ -5,7 +5,8 @@ import { TooManyAttemptsException } from '../../web/too-many-attempts.exception'
 import { AuditLog } from '../../observability/audit-log';
 import { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
-import { AuthService } from './auth.service';
+import { FormError } from '../../web/form-error';
+import { ACCOUNT_DISABLED, AuthService } from './auth.service';
 import { NewDeviceNotice } from './new-device-notice';
 import { SignInLimiter } from './sign-in-limiter';
 import { PasswordService } from './passwords/password.service';
@@ -127,6 +128,27 @@ describe(AuthService.name, () => {
       expect(audit.record).toHaveBeenCalledWith('authn_login_fail', {
         email: 'alice@example.com',
         userId: 1,
+      });
+    });
+
+    it('refuses a disabled account with 403 and its message only for the right password', async () => {
+      givenAlice({ disabledAt: new Date() });
+
+      const refusal = await sut
+        .validateCredentials('alice@example.com', PASSWORD, IP)
+        .catch((error: unknown) => error);
+      await expect(
+        sut.validateCredentials('alice@example.com', 'nope-nope-nope', IP),
+      ).resolves.toBeNull();
+
+      expect(refusal).toBeInstanceOf(FormError);
+      expect((refusal as FormError).getStatus()).toBe(403);
+      expect((refusal as FormError).fields).toEqual({ form: [ACCOUNT_DISABLED] });
+      expect(limiter.recordSuccess).not.toHaveBeenCalled();
+      expect(audit.record).toHaveBeenCalledWith('authn_login_fail', {
+        userId: 1,
+        email: 'alice@example.com',
+        reason: 'account_disabled',
       });
     });
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { AuditLog } from '../../observability/audit-log';
@@ -14,6 +14,10 @@ import { sessionUserOf } from './session.serializer';
 import { PasswordService } from './passwords/password.service';
 
 export const WRONG_CURRENT_PASSWORD = 'Your current password is not correct.';
+
+/** Shown only to whoever gave the account's right password: it tells nobody else it exists. */
+export const ACCOUNT_DISABLED =
+  'This account has been disabled. Please contact the people who run this site.';
 
 @Injectable()
 export class AuthService {
@@ -45,6 +49,14 @@ export class AuthService {
       // for an existing account answer later than an unknown email.
       void this.audit.record('authn_login_fail', { email, userId: user?.id });
       return null;
+    }
+    if (user.disabledAt) {
+      await this.audit.record('authn_login_fail', {
+        userId: user.id,
+        email,
+        reason: 'account_disabled',
+      });
+      throw new FormError({ form: [ACCOUNT_DISABLED] }, HttpStatus.FORBIDDEN);
     }
 
     await this.limiter.recordSuccess(email, ip);

@@ -42,6 +42,12 @@ describe(SessionSerializer.name, () => {
     expect(users.findById).toHaveBeenCalledWith(7);
   });
 
+  it('makes the request anonymous when an operator disabled the account', async () => {
+    users.findById.mockResolvedValue(userFactory({ id: 7, disabledAt: new Date() }));
+
+    await expect(deserialize(7)).resolves.toEqual([null, false]);
+  });
+
   it('loads the user, without the fields the request does not need', async () => {
     users.findById.mockResolvedValue(userFactory({ id: 7, passwordHash: 'hash' }));
 

@@ -22,7 +22,10 @@ export class SessionSerializer extends PassportSerializer {
     done(null, user.id);
   }
 
-  /** `false` makes the request anonymous: a malformed id, or an account that no longer exists. */
+  /**
+   * `false` makes the request anonymous: a malformed id, an account that no longer exists, or
+   * one an operator disabled (its sessions were ended; this catches a sign-in that raced it).
+   */
   deserializeUser(id: unknown, done: Done<Express.User | false>): void {
     if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
       done(null, false);
@@ -34,7 +37,9 @@ export class SessionSerializer extends PassportSerializer {
       done(null, { id, username, email, emailVerified });
       return;
     }
-    this.users.findById(id).then((user) => done(null, user ? sessionUserOf(user) : false), done);
+    this.users
+      .findById(id)
+      .then((user) => done(null, user && !user.disabledAt ? sessionUserOf(user) : false), done);
   }
 }
 

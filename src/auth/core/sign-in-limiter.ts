@@ -69,6 +69,26 @@ export class SignInLimiter {
     ]);
   }
 
+  /** Whether the account of this address is locked now, and its failed sign-ins since a success. */
+  async lockout(email: string): Promise<{ lockedUntil: Date | null; failures: number }> {
+    const [lock, failures] = await Promise.all([
+      this.counters.peek(lockName(email)),
+      this.counters.peek(failuresName(email)),
+    ]);
+    return {
+      lockedUntil: lock ? new Date(lock.resetAt) : null,
+      failures: failures?.count ?? 0,
+    };
+  }
+
+  /** Lifts the lockout (an operator's `unlock`): the failed sign-ins are forgotten too. */
+  async unlock(email: string): Promise<void> {
+    await Promise.all([
+      this.counters.reset(lockName(email)),
+      this.counters.reset(failuresName(email)),
+    ]);
+  }
+
   private refuse(email: string, reason: string, resetAt: number): TooManyAttemptsException {
     void this.audit.record('authn_throttled', { email, reason });
     return new TooManyAttemptsException(

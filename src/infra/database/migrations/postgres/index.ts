@@ -3,6 +3,7 @@ import { SessionOwnersAndDevices1796031280463 } from './1796031280463-SessionOwn
 import { Tokens1796044841561 } from './1796044841561-Tokens';
 import { EmailVerifiedAt1796045717864 } from './1796045717864-EmailVerifiedAt';
 import { AccountSettingsAndActivity1796054965696 } from './1796054965696-AccountSettingsAndActivity';
+import { DisabledAccounts1796078410000 } from './1796078410000-DisabledAccounts';
 
 /** PostgreSQL's migrations, oldest first. A new one from `migration:generate` must be added here. */
 export const postgresMigrations = [
@@ -11,4 +12,5 @@ export const postgresMigrations = [
   Tokens1796044841561,
   EmailVerifiedAt1796045717864,
   AccountSettingsAndActivity1796054965696,
+  DisabledAccounts1796078410000,
 ];

@@ -5,6 +5,7 @@ import { IncrementalVacuum1796033680803 } from './1796033680803-IncrementalVacuu
 import { Tokens1796044831608 } from './1796044831608-Tokens';
 import { EmailVerifiedAt1796045706355 } from './1796045706355-EmailVerifiedAt';
 import { AccountSettingsAndActivity1796054959276 } from './1796054959276-AccountSettingsAndActivity';
+import { DisabledAccounts1796078400000 } from './1796078400000-DisabledAccounts';
 
 /** SQLite's migrations, oldest first. A new one from `migration:generate` must be added here. */
 export const sqliteMigrations = [
@@ -15,4 +16,5 @@ export const sqliteMigrations = [
   Tokens1796044831608,
   EmailVerifiedAt1796045706355,
   AccountSettingsAndActivity1796054959276,
+  DisabledAccounts1796078400000,
 ];
