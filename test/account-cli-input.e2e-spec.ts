@@ -1,9 +1,5 @@
-import {
-  cliLogLines,
-  cliMessages,
-  runAccountCli,
-  useAppAndAccountCli,
-} from './helpers/account-cli';
+import { cliLogLines, cliMessages, runAccountCli } from './helpers/account-cli';
+import { useAppAndAccountCli } from './helpers/app-and-account-cli';
 import { aRegistration, logIn, register } from './helpers/forms';
 import type { TestApp } from './helpers/test-app';
 

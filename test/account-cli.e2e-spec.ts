@@ -1,5 +1,6 @@
 import TestAgent from 'supertest/lib/agent';
-import { cliLogLines, cliMessages, CliRun, useAppAndAccountCli } from './helpers/account-cli';
+import { cliLogLines, cliMessages, CliRun } from './helpers/account-cli';
+import { useAppAndAccountCli } from './helpers/app-and-account-cli';
 import { alertsIn, aRegistration, logIn, Registration, register } from './helpers/forms';
 import type { TestApp } from './helpers/test-app';
 

@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
+import { runAccountCli } from '../helpers/account-cli';
 import type { Registration } from '../helpers/forms';
 import {
   CONFIRM_PATH,
@@ -238,5 +240,27 @@ describe('The account settings and security activity, in the browser', () => {
     expect(pathOf(page)).toBe('/account');
     expect(await alertText(page)).toBe(`Your username is now ${newName}.`);
     expect(await topBar(page)).toContain(`Signed in as ${newName}`);
+  });
+
+  it('an operator disables the account from the command line: the open browser is signed out, and signing in says why', async () => {
+    const { page } = sut;
+    const account = await registerAndLogIn(page);
+    const elsewhere = await signedInElsewhere(account);
+
+    const run = await runAccountCli(
+      ['disable', account.email],
+      { DATABASE_URL: `sqlite:${sut.app.databasePath}` },
+      { cwd: dirname(sut.app.databasePath), built: true },
+    );
+
+    expect(run.code).toBe(0);
+    expect(await signedIn(page)).toBe(false);
+    expect(await signedIn(elsewhere)).toBe(false);
+    expect(pathOf(page)).toBe('/login');
+    expect(await logInThroughPage(page, account.email, account.password)).toBe(403);
+    expect(await alertText(page)).toBe(
+      'This account has been disabled. Please contact the people who run this site.',
+    );
+    expect(await heading(page)).toBe('Log in');
   });
 });

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startTestApp, type LogLine, type TestApp } from './test-app';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -55,42 +54,18 @@ export function runAccountCli(
   });
 }
 
+/** A JSON log line: its event, for an audit event, and its other fields. */
+export type CliLogLine = { event?: string } & Record<string, unknown>;
+
 /** The JSON log lines of a run's standard error. */
-export function cliLogLines({ stderr }: CliRun): LogLine[] {
+export function cliLogLines({ stderr }: CliRun): CliLogLine[] {
   return stderr
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
+    .map((line) => JSON.parse(line) as CliLogLine);
 }
 
 /** The lines of a run's standard error that are not log lines: its messages to a person. */
 export function cliMessages({ stderr }: CliRun): string[] {
   return stderr.split('\n').filter((line) => line !== '' && !line.startsWith('{'));
-}
-
-/**
- * For a suite: a running app (its LOCKOUT_THRESHOLD 2) and `account(args, input)`, which runs the
- * command line on that app's database, from the app's own folder.
- */
-export function useAppAndAccountCli(): {
-  readonly sut: TestApp;
-  account(args: string[], input?: string): Promise<CliRun>;
-} {
-  let sut: TestApp | undefined;
-
-  beforeAll(async () => {
-    sut = await startTestApp({ LOCKOUT_THRESHOLD: '2' });
-  });
-
-  afterAll(async () => {
-    await sut?.cleanup();
-  });
-
-  return {
-    get sut() {
-      return sut as TestApp;
-    },
-    account: (args, input) =>
-      runAccountCli(args, { DATABASE_URL: sut?.databaseUrl }, { cwd: sut?.dir ?? '.', input }),
-  };
 }
