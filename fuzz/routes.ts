@@ -115,6 +115,23 @@ export const ROUTES: Route[] = [
   ]),
   // POST /account/activity/not-me is not here either: it ends every session of the account.
   { method: 'GET', path: '/account/activity' },
+  // Two-factor: wrong current passwords only, so it is never turned on or off; the second step
+  // of a sign-in, which no request of the fuzzer reaches with a waiting sign-in.
+  { method: 'GET', path: '/account/two-factor' },
+  ...(['enable', 'disable', 'recovery-codes'] as const).map((form): Route => ({
+    method: 'POST',
+    path: `/account/two-factor/${form}`,
+    form: ({ rng }) => ({
+      code: rng.pick(['000000', '123456', 'abcde-23456', '', rng.string(40)]),
+      currentPassword: rng.pick(WRONG_PASSWORDS),
+    }),
+  })),
+  { method: 'GET', path: '/login/two-factor' },
+  {
+    method: 'POST',
+    path: '/login/two-factor',
+    form: ({ rng }) => ({ code: rng.pick(['000000', '123456', 'abcde-23456', rng.string(12)]) }),
+  },
   { method: 'GET', path: '/healthz' },
   { method: 'GET', path: '/livez' },
   { method: 'GET', path: '/readyz' },

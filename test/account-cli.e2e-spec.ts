@@ -2,6 +2,7 @@ import TestAgent from 'supertest/lib/agent';
 import { cliLogLines, cliMessages, CliRun } from './helpers/account-cli';
 import { useAppAndAccountCli } from './helpers/app-and-account-cli';
 import { alertsIn, aRegistration, logIn, Registration, register } from './helpers/forms';
+import { turnOnTwoFactor } from './helpers/two-factor';
 import type { TestApp } from './helpers/test-app';
 
 const DISABLED = 'This account has been disabled. Please contact the people who run this site.';
@@ -170,5 +171,25 @@ describe('The operator command line (npm run account): what it does', () => {
     expect((await logIn(sut.agent(), person.email, person.password)).status).toBe(401);
     // The address is free again.
     await register(sut.agent(), aRegistration({ email: person.email }));
+  }, 60_000);
+
+  it('two-factor-off: an owner who lost their device signs in with the password alone', async () => {
+    const { person, browser } = await signedIn();
+    await turnOnTwoFactor(browser, person.password);
+    expect((await account(['show', person.email])).stdout).toMatch(
+      /^Two-factor: +on since .+ UTC \(10 recovery codes left\)$/m,
+    );
+    expect((await logIn(sut.agent(), person.email, person.password)).headers.location).toBe(
+      '/login/two-factor',
+    );
+
+    const run = await account(['two-factor-off', person.email]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(
+      `Turned two-factor sign-in off for ${person.email}: the password alone signs in now.`,
+    );
+    expect((await logIn(sut.agent(), person.email, person.password)).headers.location).toBe('/');
+    expect(auditOf(run)).toMatchObject({ reason: 'two_factor_off' });
   }, 60_000);
 });

@@ -691,6 +691,7 @@ describe('Account settings (/account)', () => {
         email: account.email,
         emailVerified: false,
         passwordChangedAt: null,
+        twoFactorEnabledAt: null,
       });
       expect(data.sessions).toHaveLength(2);
       expect(data.sessions.filter((session) => session.thisDevice)).toHaveLength(1);

@@ -14,6 +14,11 @@ import { AccountFormErrorFilter } from './settings/account-form-error.filter';
 import { AccountSettingsController } from './settings/account-settings.controller';
 import { AccountSettingsService } from './settings/account-settings.service';
 import { EmailChangeController } from './settings/email-change.controller';
+import {
+  TwoFactorFormErrorFilter,
+  TwoFactorPageController,
+} from './two-factor/two-factor-page.controller';
+import { TwoFactorSettingsService } from './two-factor/two-factor-settings.service';
 
 /**
  * The signed-in pages: home, the settings (with the links of an email change), the list of
@@ -27,6 +32,7 @@ import { EmailChangeController } from './settings/email-change.controller';
     EmailChangeController,
     SessionsPageController,
     ActivityPageController,
+    TwoFactorPageController,
   ],
   providers: [
     SessionsPageService,
@@ -34,6 +40,8 @@ import { EmailChangeController } from './settings/email-change.controller';
     AccountFormErrorFilter,
     AccountExporter,
     ActivityPageService,
+    TwoFactorSettingsService,
+    TwoFactorFormErrorFilter,
   ],
 })
 export class AccountModule {}

@@ -13,7 +13,7 @@ import { AccountEvent } from './account-event.entity';
  */
 export const ACCOUNT_EVENTS_KEPT = 100;
 export const FAILURES_KEPT = 50;
-const FAILURES = ['authn_login_fail', 'authn_login_lock'];
+const FAILURES = ['authn_login_fail', 'authn_login_lock', 'authn_mfa_fail'];
 
 /**
  * The events an account's owner sees on their activity page. A sign-in shows as its
@@ -24,6 +24,8 @@ const FAILURES = ['authn_login_fail', 'authn_login_lock'];
 const SHOWN_TO_OWNER: ReadonlySet<SecurityEvent> = new Set<SecurityEvent>([
   'authn_login_fail',
   'authn_login_lock',
+  'authn_mfa_success',
+  'authn_mfa_fail',
   'authn_password_change',
   'authn_token_created',
   'session_created',

@@ -10,6 +10,10 @@ export type SecurityEvent =
   | 'authn_login_success'
   | 'authn_login_fail'
   | 'authn_login_lock'
+  /** The second step of a sign-in passed; `reason`: `totp` or `recovery_code`. */
+  | 'authn_mfa_success'
+  /** A wrong code at the second step of a sign-in. */
+  | 'authn_mfa_fail'
   | 'authn_throttled'
   | 'authn_password_change'
   | 'authn_token_created'

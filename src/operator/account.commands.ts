@@ -107,6 +107,7 @@ export class ShowCommand extends CommandRunner {
 
 function printReport({
   user,
+  recoveryCodesLeft,
   liveSessions,
   lastSignIn,
   lockedUntil,
@@ -117,7 +118,12 @@ function printReport({
     ['Created', utc(user.createdAt)],
     ['Status', user.disabledAt ? `disabled since ${utc(user.disabledAt)}` : 'active'],
     ['Email', user.emailVerifiedAt ? `verified on ${utc(user.emailVerifiedAt)}` : 'not verified'],
-    ['Two-factor', 'off'],
+    [
+      'Two-factor',
+      user.twoFactorEnabledAt
+        ? `on since ${utc(user.twoFactorEnabledAt)} (${recoveryCodesLeft} recovery code${recoveryCodesLeft === 1 ? '' : 's'} left)`
+        : 'off',
+    ],
     ['Sessions', `${liveSessions} live`],
     [
       'Last sign-in',
@@ -201,6 +207,19 @@ export class EndSessionsCommand extends AccountCommand {
   protected async act(email: string): Promise<string> {
     const ended = await this.operator.endSessions(email);
     return `Ended ${ended} session${ended === 1 ? '' : 's'} of ${email}.`;
+  }
+}
+
+@Command({
+  name: 'two-factor-off',
+  arguments: '<email>',
+  description: 'turn two-factor sign-in off, for an owner who lost their device and codes',
+})
+export class TwoFactorOffCommand extends AccountCommand {
+  protected async act(email: string): Promise<string> {
+    return (await this.operator.disableTwoFactor(email))
+      ? `Turned two-factor sign-in off for ${email}: the password alone signs in now.`
+      : `${email} had two-factor sign-in off; nothing to do.`;
   }
 }
 
@@ -333,6 +352,7 @@ export const ACCOUNT_COMMANDS = [
   DisableCommand,
   EnableCommand,
   EndSessionsCommand,
+  TwoFactorOffCommand,
   VerifyCommand,
   DeleteCommand,
   CreateCommand,

@@ -7,6 +7,7 @@ import { AccountsService } from '../auth/core/accounts.service';
 import { NewAccountDto } from '../auth/core/new-account.dto';
 import { PasswordService } from '../auth/core/passwords/password.service';
 import { SignInLimiter } from '../auth/core/sign-in-limiter';
+import { TwoFactorService } from '../auth/core/two-factor/two-factor.service';
 import { AuditLog } from '../observability/audit-log';
 import { SessionsService } from '../sessions/sessions.service';
 import { User } from '../users/user.entity';
@@ -18,6 +19,8 @@ import { OperatorError } from './operator-error';
 /** What `show` tells of an account. */
 export interface AccountReport {
   user: User;
+  /** Unused recovery codes, when two-factor is on. */
+  recoveryCodesLeft: number;
   liveSessions: number;
   lastSignIn: { at: Date; ip: string | null } | null;
   lockedUntil: Date | null;
@@ -43,6 +46,7 @@ export class OperatorService {
     private readonly sessions: SessionsService,
     private readonly limiter: SignInLimiter,
     private readonly passwords: PasswordService,
+    private readonly twoFactor: TwoFactorService,
     private readonly activity: AccountActivity,
     private readonly audit: AuditLog,
   ) {}
@@ -65,14 +69,16 @@ export class OperatorService {
 
   async show(email: string): Promise<AccountReport> {
     const user = await this.find(email);
-    const [sessions, lastSignIn, lockout] = await Promise.all([
+    const [sessions, lastSignIn, lockout, recoveryCodesLeft] = await Promise.all([
       this.sessions.list(user.id),
       this.activity.lastSignIn(user.id),
       this.limiter.lockout(user.email),
+      this.twoFactor.recoveryCodesLeft(user.id),
     ]);
     await this.record('show', user);
     return {
       user,
+      recoveryCodesLeft,
       liveSessions: sessions.length,
       lastSignIn: lastSignIn && { at: new Date(Number(lastSignIn.createdAt)), ip: lastSignIn.ip },
       lockedUntil: lockout.lockedUntil,
@@ -111,6 +117,17 @@ export class OperatorService {
     const ended = await this.sessions.endAll(user.id, 'operator');
     await this.record('end_sessions', user);
     return ended;
+  }
+
+  /**
+   * Turns two-factor sign-in off for an owner who lost their device and recovery codes (once
+   * the operator is sure who is asking); false when it was off.
+   */
+  async disableTwoFactor(email: string): Promise<boolean> {
+    const user = await this.find(email);
+    const changed = await this.twoFactor.disable(user.id);
+    await this.record('two_factor_off', user);
+    return changed;
   }
 
   /** Marks the address verified, as following the mailed link would; false when it was. */

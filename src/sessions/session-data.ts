@@ -15,6 +15,21 @@ declare module 'express-session' {
      * expires then too, so that it outlives the browser.
      */
     rememberedUntil?: number;
+    /**
+     * A sign-in whose password was right and that waits for its second factor: whose, whether
+     * to remember it, where to go next, when it began (it lasts 5 minutes) and how many wrong
+     * codes it has had. Such a session has no signed-in user.
+     */
+    secondStep?: {
+      userId: number;
+      email: string;
+      remember: boolean;
+      next: string;
+      startedAt: number;
+      failures: number;
+    };
+    /** A TOTP secret shown on the two-factor page and not turned on yet, sealed (SecretBox). */
+    twoFactorSetup?: string;
   }
 }
 

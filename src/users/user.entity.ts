@@ -43,4 +43,19 @@ export class User {
    */
   @Column({ name: 'disabled_at', type: Date, nullable: true })
   disabledAt!: Date | null;
+
+  /**
+   * The TOTP secret of two-factor sign-in, sealed with a key derived from SESSION_SECRET (see
+   * SecretBox); null while two-factor is off. Never loaded unless asked for by name.
+   */
+  @Column({ name: 'totp_secret', type: 'varchar', length: 200, nullable: true, select: false })
+  totpSecret!: string | null;
+
+  /** When two-factor sign-in was turned on; null while it is off. */
+  @Column({ name: 'two_factor_enabled_at', type: Date, nullable: true })
+  twoFactorEnabledAt!: Date | null;
+
+  /** The time step of the TOTP code last accepted: a code is accepted only once. */
+  @Column({ name: 'totp_last_step', type: 'integer', nullable: true, select: false })
+  totpLastStep!: number | null;
 }

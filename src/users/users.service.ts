@@ -53,6 +53,7 @@ export class UsersService {
         emailVerifiedAt: true,
         passwordChangedAt: true,
         disabledAt: true,
+        twoFactorEnabledAt: true,
       },
     });
   }

@@ -18,6 +18,7 @@ import { whileSessionsTableIsGone } from './helpers/app-process';
 import { navigate, useBrowserSuite } from './helpers/browser-suite';
 import { accessibilityProblems, clearScreenshots, screenshot, VIEWPORTS } from './helpers/checks';
 import { linkPath, mailTo } from './helpers/mailbox';
+import { sendSecondStepCode, turnOnTwoFactor } from './helpers/two-factor-pages';
 
 const SAFARI_ON_IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -97,6 +98,32 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
       },
     ],
     ['account', 'Account', signedInOn('/account')],
+    ['two-factor-off', 'Two-factor sign-in', signedInOn('/account/two-factor')],
+    [
+      'recovery-codes',
+      'Your recovery codes',
+      async (page) => turnOnTwoFactor(page, (await signIn(page)).password),
+    ],
+    [
+      'two-factor-on',
+      'Two-factor sign-in',
+      async (page) => {
+        await turnOnTwoFactor(page, (await signIn(page)).password);
+        await page.goto('/account/two-factor');
+      },
+    ],
+    [
+      'login-two-factor-wrong-code',
+      'Two-factor sign-in',
+      async (page) => {
+        const account = await signIn(page);
+        await turnOnTwoFactor(page, account.password);
+        await page.context().clearCookies();
+        await page.goto('/login');
+        await logInThroughPage(page, account.email, account.password);
+        await sendSecondStepCode(page, '000000');
+      },
+    ],
     [
       'account-errors',
       'Account',

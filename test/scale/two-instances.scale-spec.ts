@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { createClient } from 'redis';
+import { totpCode } from '../../src/auth/core/two-factor/totp';
 import { RedisSessionStore } from '../../src/sessions/redis-session.store';
 import { runAccountCli } from '../helpers/account-cli';
 import { AppProcess, startAppProcess } from '../helpers/app-process';
@@ -238,6 +239,33 @@ describe('Two instances on one PostgreSQL and one Redis', () => {
     const onB = await logIn(new Client(), b, who.email, who.password);
     expect(onB.status).toBe(429);
     expect(onB.text).toContain('This account is locked');
+  });
+
+  it('a two-factor sign-in begun on A completes on B; a code used on B is refused on A', async () => {
+    const who = await register(a);
+    const settings = new Client();
+    await logIn(settings, a, who.email, who.password);
+    const page = await settings.get(`${a.url}/account/two-factor`);
+    const key = /id="totp-secret">([A-Z2-7 ]+)</.exec(page.text)?.[1].replace(/ /g, '') ?? '';
+    const enabled = await settings.submit(
+      a.url,
+      '/account/two-factor',
+      { code: totpCode(key, Date.now()), currentPassword: who.password },
+      '/account/two-factor/enable',
+    );
+    expect(enabled.status).toBe(200);
+
+    const client = new Client();
+    const password = await logIn(client, a, who.email, who.password);
+    expect(password.location).toBe('/login/two-factor');
+    const code = totpCode(key, Date.now() + 30_000);
+    const second = await client.submit(b.url, '/login/two-factor', { code });
+    expect(second.status).toBe(303);
+    expect((await client.get(`${a.url}/`)).status).toBe(200);
+
+    const replay = new Client();
+    await logIn(replay, b, who.email, who.password);
+    expect((await replay.submit(a.url, '/login/two-factor', { code })).status).toBe(401);
   });
 
   it("the operator's command line ends sessions, unlocks and disables, in Redis, for A and B", async () => {

@@ -42,19 +42,30 @@ const WORDS: Record<string, string> = {
   'session_destroyed:account_disabled': 'Every session ended: the account was disabled',
   'session_destroyed:operator': 'Every session ended by an operator',
   'authn_login_fail:account_disabled': 'Sign-in refused: the account is disabled',
+  'authn_mfa_success:totp': 'Second step of a sign-in: authenticator code',
+  'authn_mfa_success:recovery_code': 'Second step of a sign-in: recovery code used',
+  authn_mfa_fail: 'Failed second step of a sign-in: wrong code',
+  'authn_mfa_fail:too_many': 'Sign-in ended after too many wrong codes',
+  'user_updated:two_factor_enabled': 'Two-factor sign-in turned on',
+  'user_updated:two_factor_disabled': 'Two-factor sign-in turned off',
+  'user_updated:recovery_codes_renewed': 'New recovery codes made',
   'authz_admin:create': 'Account created by an operator',
   'authz_admin:disable': 'Account disabled by an operator',
   'authz_admin:enable': 'Account enabled again by an operator',
   'authz_admin:unlock': 'Account unlocked by an operator',
+  'authz_admin:two_factor_off': 'Two-factor sign-in turned off by an operator',
   'authz_admin:verify': 'Email address marked verified by an operator',
 };
 
 const NOTABLE = new Set([
   'authn_login_fail',
+  'authn_mfa_fail',
   'authn_login_lock',
   'authn_password_change',
   'authz_admin',
 ]);
+
+const NOTABLE_REASONS = new Set(['email_changed', 'two_factor_disabled', 'recovery_code']);
 
 /** The account's own security events, newest first, in words. */
 @Injectable()
@@ -70,7 +81,7 @@ export class ActivityPageService {
 function toRow(event: AccountEvent): ActivityRow {
   return {
     what: describeEvent(event.event, event.reason),
-    notable: NOTABLE.has(event.event) || event.reason === 'email_changed',
+    notable: NOTABLE.has(event.event) || NOTABLE_REASONS.has(event.reason ?? ''),
     device: describeDevice(event.userAgent).name,
     ip: event.ip ?? 'Unknown',
     at: shownTime(event.createdAt),

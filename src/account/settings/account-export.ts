@@ -17,6 +17,8 @@ export interface AccountExport {
     emailVerified: boolean;
     createdAt: string;
     passwordChangedAt: string | null;
+    /** When two-factor sign-in was turned on; null while it is off. Never its key or codes. */
+    twoFactorEnabledAt: string | null;
   };
   /** Each live session: its device and times, never its id or handle. */
   sessions: {
@@ -63,6 +65,7 @@ export class AccountExporter {
         emailVerified: Boolean(row?.emailVerifiedAt),
         createdAt: (row?.createdAt ?? new Date()).toISOString(),
         passwordChangedAt: row?.passwordChangedAt?.toISOString() ?? null,
+        twoFactorEnabledAt: row?.twoFactorEnabledAt?.toISOString() ?? null,
       },
       sessions: sessions.map((session) => ({
         device: describeDevice(session.userAgent).name,

@@ -4,7 +4,7 @@ import { IsNewPassword, IsSameAs } from '../../auth/core/passwords/password-rule
 import { textField } from '../../web/text-field';
 
 /** Every form that changes something important asks for the current password. */
-class WithCurrentPassword {
+export class WithCurrentPassword {
   @IsString(textField('Current password'))
   currentPassword!: string;
 }

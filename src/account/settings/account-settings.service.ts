@@ -33,6 +33,8 @@ export interface AccountOverview {
   memberSince: ShownTime;
   /** Null: not changed since the account was made. */
   passwordChangedAt: ShownTime | null;
+  /** Whether signing in asks for a code after the password. */
+  twoFactor: boolean;
 }
 
 /** Which account an email link moved, and to which address. */
@@ -76,6 +78,7 @@ export class AccountSettingsService {
       emailVerified: user.emailVerifiedAt !== null,
       memberSince: shownTime(user.createdAt),
       passwordChangedAt: user.passwordChangedAt ? shownTime(user.passwordChangedAt) : null,
+      twoFactor: user.twoFactorEnabledAt !== null,
     };
   }
 

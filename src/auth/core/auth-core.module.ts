@@ -2,8 +2,11 @@ import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActivityModule } from '../../activity/activity.module';
+import { AppConfig } from '../../config/app-config';
+import { resolveSessionSecrets } from '../../config/session-secret';
 import { RateLimitsModule } from '../../rate-limits/rate-limits.module';
 import { SessionsModule } from '../../sessions/sessions.module';
+import { User } from '../../users/user.entity';
 import { UsersModule } from '../../users/users.module';
 import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
@@ -14,6 +17,9 @@ import { ResetLinkMailer } from './reset-link-mailer';
 import { SessionSerializer } from './session.serializer';
 import { SignInLimiter } from './sign-in-limiter';
 import { Token } from './tokens/token.entity';
+import { RecoveryCode } from './two-factor/recovery-code.entity';
+import { SecretBox } from './two-factor/secret-box';
+import { TwoFactorService } from './two-factor/two-factor.service';
 import { TokensService } from './tokens/tokens.service';
 import { VerificationMailer } from './verification-mailer';
 
@@ -29,7 +35,7 @@ import { VerificationMailer } from './verification-mailer';
     ActivityModule,
     SessionsModule,
     PassportModule,
-    TypeOrmModule.forFeature([Token]),
+    TypeOrmModule.forFeature([Token, RecoveryCode, User]),
   ],
   providers: [
     AuthService,
@@ -42,6 +48,13 @@ import { VerificationMailer } from './verification-mailer';
     VerificationMailer,
     NewDeviceNotice,
     ResetLinkMailer,
+    TwoFactorService,
+    {
+      // TOTP secrets are sealed with keys from SESSION_SECRET (each of a rotation list).
+      provide: SecretBox,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new SecretBox(resolveSessionSecrets(config)),
+    },
   ],
   exports: [
     AuthService,
@@ -51,6 +64,7 @@ import { VerificationMailer } from './verification-mailer';
     TokensService,
     VerificationMailer,
     ResetLinkMailer,
+    TwoFactorService,
   ],
 })
 export class AuthCoreModule {}

@@ -59,10 +59,23 @@ export class AuthService {
       throw new FormError({ form: [ACCOUNT_DISABLED] }, HttpStatus.FORBIDDEN);
     }
 
-    await this.limiter.recordSuccess(email, ip);
     await this.upgradeHash(user, password);
-    await this.audit.record('authn_login_success', { userId: user.id, email });
+    if (user.twoFactorEnabledAt) {
+      // Half a sign-in: the limits are reset, and the success recorded, only after the second
+      // factor (completeSignIn), so that the password cannot reset the count of wrong codes.
+      return sessionUserOf(user);
+    }
+    await this.completeSignIn(user, ip);
     return sessionUserOf(user);
+  }
+
+  /**
+   * The person proved who they are, with a password (and a second factor, when the account has
+   * one): the limits' counts start again, and the success is recorded.
+   */
+  async completeSignIn({ id, email }: { id: number; email: string }, ip: string): Promise<void> {
+    await this.limiter.recordSuccess(email, ip);
+    await this.audit.record('authn_login_success', { userId: id, email });
   }
 
   /**

@@ -14,7 +14,11 @@ export async function startAppProcess(): Promise<AppProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'nest-auth-browser-'));
   const databasePath = join(dir, 'app.db');
   try {
-    const app = await shared.startAppProcess({ DATABASE_URL: `sqlite:${databasePath}` });
+    const app = await shared.startAppProcess({
+      DATABASE_URL: `sqlite:${databasePath}`,
+      // Each page of a spec file registers an account of its own, from one address.
+      THROTTLE_REGISTER_PER_HOUR: '1000',
+    });
     return {
       ...app,
       databasePath,

@@ -4,6 +4,7 @@ import { Tokens1796044841561 } from './1796044841561-Tokens';
 import { EmailVerifiedAt1796045717864 } from './1796045717864-EmailVerifiedAt';
 import { AccountSettingsAndActivity1796054965696 } from './1796054965696-AccountSettingsAndActivity';
 import { DisabledAccounts1796078410000 } from './1796078410000-DisabledAccounts';
+import { TwoFactor1796078420000 } from './1796078420000-TwoFactor';
 
 /** PostgreSQL's migrations, oldest first. A new one from `migration:generate` must be added here. */
 export const postgresMigrations = [
@@ -13,4 +14,5 @@ export const postgresMigrations = [
   EmailVerifiedAt1796045717864,
   AccountSettingsAndActivity1796054965696,
   DisabledAccounts1796078410000,
+  TwoFactor1796078420000,
 ];

@@ -6,6 +6,7 @@ import { Tokens1796044831608 } from './1796044831608-Tokens';
 import { EmailVerifiedAt1796045706355 } from './1796045706355-EmailVerifiedAt';
 import { AccountSettingsAndActivity1796054959276 } from './1796054959276-AccountSettingsAndActivity';
 import { DisabledAccounts1796078400000 } from './1796078400000-DisabledAccounts';
+import { TwoFactor1796078415000 } from './1796078415000-TwoFactor';
 
 /** SQLite's migrations, oldest first. A new one from `migration:generate` must be added here. */
 export const sqliteMigrations = [
@@ -17,4 +18,5 @@ export const sqliteMigrations = [
   EmailVerifiedAt1796045706355,
   AccountSettingsAndActivity1796054959276,
   DisabledAccounts1796078400000,
+  TwoFactor1796078415000,
 ];

@@ -1,0 +1,31 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Two-factor sign-in: each user's sealed TOTP secret, when it was turned on and the time step of
+ * the code last accepted; `recovery_codes` keeps only each code's SHA-256, deleted with its user.
+ */
+export class TwoFactor1796078420000 implements MigrationInterface {
+  name = 'TwoFactor1796078420000';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `CREATE TABLE "recovery_codes" ("user_id" integer NOT NULL, "digest" character varying(64) NOT NULL, "used_at" bigint, CONSTRAINT "PK_c7ce6484bfa87e42fcc4a7f1ebe" PRIMARY KEY ("user_id", "digest"))`,
+    );
+    await queryRunner.query(`ALTER TABLE "users" ADD "totp_secret" character varying(200)`);
+    await queryRunner.query(`ALTER TABLE "users" ADD "two_factor_enabled_at" TIMESTAMP`);
+    await queryRunner.query(`ALTER TABLE "users" ADD "totp_last_step" integer`);
+    await queryRunner.query(
+      `ALTER TABLE "recovery_codes" ADD CONSTRAINT "FK_recovery_codes_user_id" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `ALTER TABLE "recovery_codes" DROP CONSTRAINT "FK_recovery_codes_user_id"`,
+    );
+    await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "totp_last_step"`);
+    await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "two_factor_enabled_at"`);
+    await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "totp_secret"`);
+    await queryRunner.query(`DROP TABLE "recovery_codes"`);
+  }
+}
