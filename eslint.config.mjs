@@ -43,12 +43,12 @@ export default tseslint.config(
     },
   },
   {
-    // The one script the pages load: plain JavaScript for the browser, outside the TS project.
+    // The scripts the pages load: plain JavaScript for the browser, outside the TS project.
     files: ['public/**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       sourceType: 'script',
-      globals: { document: 'readonly' },
+      globals: { document: 'readonly', window: 'readonly', fetch: 'readonly' },
     },
   },
   {

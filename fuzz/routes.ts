@@ -126,6 +126,35 @@ export const ROUTES: Route[] = [
       currentPassword: rng.pick(WRONG_PASSWORDS),
     }),
   })),
+  // Passkeys: the fuzzer sends forms, so the JSON routes answer 415 at most; renaming and
+  // removing name passkeys that nobody has, with wrong current passwords.
+  { method: 'GET', path: '/account/passkeys' },
+  ...[
+    '/account/passkeys/options',
+    '/account/passkeys/add',
+    '/login/passkey/options',
+    '/login/passkey',
+  ].map((path): Route => ({
+    method: 'POST',
+    path,
+    form: ({ rng }) => ({ response: rng.string(20) }),
+  })),
+  {
+    method: 'POST',
+    path: '/account/passkeys/rename',
+    form: ({ rng }) => ({
+      id: rng.pick(['999999', '0', '-1', rng.string(6)]),
+      name: rng.string(10),
+    }),
+  },
+  {
+    method: 'POST',
+    path: '/account/passkeys/remove',
+    form: ({ rng }) => ({
+      id: rng.pick(['999999', '0', rng.string(6)]),
+      currentPassword: rng.pick(WRONG_PASSWORDS),
+    }),
+  },
   { method: 'GET', path: '/login/two-factor' },
   {
     method: 'POST',

@@ -12,10 +12,13 @@ import { dirname, join } from 'node:path';
 import cookieParser from 'cookie-parser';
 import passport from 'passport';
 import type { DestinationStream, Logger } from 'pino';
+import { PASSKEY_ADD_PATHS } from './account/passkeys/passkeys-page.controller';
 import { AppModule } from './app.module';
+import { PASSKEY_SIGN_IN_PATHS } from './auth/sign-in/passkey-sign-in.controller';
 import { Csrf, csrfProtection, derivedSecrets } from './web/csrf';
 import { alwaysSecureCookies, textCookiesOnly } from './web/cookies';
 import { formValidationPipe } from './web/form-validation.pipe';
+import { isJsonRequest, jsonBodies } from './web/json-routes';
 import { limitServer } from './web/server-limits';
 import { noStore, securityHeaders } from './web/security-headers';
 import { AppConfig } from './config/app-config';
@@ -31,6 +34,13 @@ import { SESSION_STORE } from './sessions/sessions.module';
 const ROOT = join(__dirname, '..');
 const VIEWS_DIR = join(ROOT, 'views');
 const BOOTSTRAP_CSS_DIR = dirname(require.resolve('bootstrap/dist/css/bootstrap.min.css'));
+/** The browser half of @simplewebauthn, one script for the passkey pages, served from here. */
+const WEBAUTHN_BROWSER_DIR = join(
+  dirname(require.resolve('@simplewebauthn/browser')),
+  '..',
+  'dist',
+  'bundle',
+);
 
 export interface CreateAppOptions {
   /** Where the JSON log lines go; standard output by default. */
@@ -88,6 +98,7 @@ export function configureApp(
   // Static files next, under a prefix, so that they cost neither a session nor a lookup on `/`.
   app.useStaticAssets(join(ROOT, 'public'), { prefix: '/static', index: false });
   app.useStaticAssets(BOOTSTRAP_CSS_DIR, { prefix: '/static/bootstrap', index: false });
+  app.useStaticAssets(WEBAUTHN_BROWSER_DIR, { prefix: '/static/webauthn', index: false });
   app.use(noStore);
 
   app.setBaseViewsDir(VIEWS_DIR);
@@ -101,6 +112,8 @@ export function configureApp(
   // Small forms only; depth 0 refuses `a[b]=` nesting, and a field sent twice becomes an
   // array that the DTOs refuse.
   app.use(urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }));
+  // The WebAuthn ceremonies take JSON, and only JSON; no other route does.
+  app.use(jsonBodies(JSON_ROUTES));
   app.use(requireFormBody);
 
   // Signed cookies (the flash messages) get a key of their own, derived from SESSION_SECRET.
@@ -157,10 +170,19 @@ function requirePathTarget(req: Request, res: Response, next: NextFunction): voi
  */
 const isReservedName = (name: string) => name in Object.prototype || name === 'prototype';
 
-/** A POST must be an HTML form: JSON, multipart or no body at all get 415. */
+/** The paths of the routes that take JSON: the passkey ceremonies. */
+const JSON_ROUTES: ReadonlySet<string> = new Set([...PASSKEY_SIGN_IN_PATHS, ...PASSKEY_ADD_PATHS]);
+
+/**
+ * A POST must be an HTML form (JSON, multipart or no body at all get 415), but on a JSON route,
+ * which takes only a JSON object.
+ */
 function requireFormBody(req: Request, _res: Response, next: NextFunction): void {
   if (req.method !== 'POST') {
     next();
+  } else if (JSON_ROUTES.has(req.path)) {
+    const object = typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body);
+    next(isJsonRequest(req) && object ? undefined : new UnsupportedMediaTypeException());
   } else if (!req.is('application/x-www-form-urlencoded')) {
     next(new UnsupportedMediaTypeException());
   } else if (Object.keys(req.body as object).some(isReservedName)) {

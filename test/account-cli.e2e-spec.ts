@@ -109,6 +109,7 @@ describe('The operator command line (npm run account): what it does', () => {
     expect(shown.stdout).toMatch(/^Status: +active$/m);
     expect(shown.stdout).toMatch(/^Email: +not verified$/m);
     expect(shown.stdout).toMatch(/^Two-factor: +off$/m);
+    expect(shown.stdout).toMatch(/^Passkeys: +0$/m);
     expect(shown.stdout).toMatch(/^Sessions: +0 live$/m);
     expect(shown.stdout).toMatch(/^Last sign-in: +none kept$/m);
     expect(shown.stdout).toMatch(/^Lockout: +locked until \d{4}-\d\d-\d\d \d\d:\d\d UTC$/m);

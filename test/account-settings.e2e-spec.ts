@@ -684,6 +684,7 @@ describe('Account settings (/account)', () => {
       const data = JSON.parse(res.text) as {
         account: Record<string, unknown>;
         sessions: { thisDevice: boolean }[];
+        passkeys: unknown[];
         activity: { description: string }[];
       };
       expect(data.account).toMatchObject({
@@ -693,6 +694,7 @@ describe('Account settings (/account)', () => {
         passwordChangedAt: null,
         twoFactorEnabledAt: null,
       });
+      expect(data.passkeys).toEqual([]);
       expect(data.sessions).toHaveLength(2);
       expect(data.sessions.filter((session) => session.thisDevice)).toHaveLength(1);
       expect(data.activity.map(({ description }) => description)).toEqual([

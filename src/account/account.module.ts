@@ -19,6 +19,11 @@ import {
   TwoFactorPageController,
 } from './two-factor/two-factor-page.controller';
 import { TwoFactorSettingsService } from './two-factor/two-factor-settings.service';
+import {
+  PasskeysFormErrorFilter,
+  PasskeysPageController,
+  PasskeysPageService,
+} from './passkeys/passkeys-page.controller';
 
 /**
  * The signed-in pages: home, the settings (with the links of an email change), the list of
@@ -33,6 +38,7 @@ import { TwoFactorSettingsService } from './two-factor/two-factor-settings.servi
     SessionsPageController,
     ActivityPageController,
     TwoFactorPageController,
+    PasskeysPageController,
   ],
   providers: [
     SessionsPageService,
@@ -42,6 +48,8 @@ import { TwoFactorSettingsService } from './two-factor/two-factor-settings.servi
     ActivityPageService,
     TwoFactorSettingsService,
     TwoFactorFormErrorFilter,
+    PasskeysPageService,
+    PasskeysFormErrorFilter,
   ],
 })
 export class AccountModule {}

@@ -108,6 +108,7 @@ export class ShowCommand extends CommandRunner {
 function printReport({
   user,
   recoveryCodesLeft,
+  passkeys,
   liveSessions,
   lastSignIn,
   lockedUntil,
@@ -124,6 +125,7 @@ function printReport({
         ? `on since ${utc(user.twoFactorEnabledAt)} (${recoveryCodesLeft} recovery code${recoveryCodesLeft === 1 ? '' : 's'} left)`
         : 'off',
     ],
+    ['Passkeys', String(passkeys)],
     ['Sessions', `${liveSessions} live`],
     [
       'Last sign-in',

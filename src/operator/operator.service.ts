@@ -5,6 +5,7 @@ import { userInfo } from 'node:os';
 import { AccountActivity } from '../activity/account-activity';
 import { AccountsService } from '../auth/core/accounts.service';
 import { NewAccountDto } from '../auth/core/new-account.dto';
+import { PasskeysService } from '../auth/core/passkeys/passkeys.service';
 import { PasswordService } from '../auth/core/passwords/password.service';
 import { SignInLimiter } from '../auth/core/sign-in-limiter';
 import { TwoFactorService } from '../auth/core/two-factor/two-factor.service';
@@ -21,6 +22,7 @@ export interface AccountReport {
   user: User;
   /** Unused recovery codes, when two-factor is on. */
   recoveryCodesLeft: number;
+  passkeys: number;
   liveSessions: number;
   lastSignIn: { at: Date; ip: string | null } | null;
   lockedUntil: Date | null;
@@ -47,6 +49,7 @@ export class OperatorService {
     private readonly limiter: SignInLimiter,
     private readonly passwords: PasswordService,
     private readonly twoFactor: TwoFactorService,
+    private readonly passkeys: PasskeysService,
     private readonly activity: AccountActivity,
     private readonly audit: AuditLog,
   ) {}
@@ -69,16 +72,18 @@ export class OperatorService {
 
   async show(email: string): Promise<AccountReport> {
     const user = await this.find(email);
-    const [sessions, lastSignIn, lockout, recoveryCodesLeft] = await Promise.all([
+    const [sessions, lastSignIn, lockout, recoveryCodesLeft, passkeys] = await Promise.all([
       this.sessions.list(user.id),
       this.activity.lastSignIn(user.id),
       this.limiter.lockout(user.email),
       this.twoFactor.recoveryCodesLeft(user.id),
+      this.passkeys.count(user.id),
     ]);
     await this.record('show', user);
     return {
       user,
       recoveryCodesLeft,
+      passkeys,
       liveSessions: sessions.length,
       lastSignIn: lastSignIn && { at: new Date(Number(lastSignIn.createdAt)), ip: lastSignIn.ip },
       lockedUntil: lockout.lockedUntil,

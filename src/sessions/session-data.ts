@@ -30,6 +30,8 @@ declare module 'express-session' {
     };
     /** A TOTP secret shown on the two-factor page and not turned on yet, sealed (SecretBox). */
     twoFactorSetup?: string;
+    /** The challenge of a passkey being added, and when it was made: answered once. */
+    passkeyChallenge?: { challenge: string; at: number };
   }
 }
 

@@ -3,8 +3,11 @@ import { doubleCsrf, DoubleCsrfUtilities } from 'csrf-csrf';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AuditLog } from '../observability/audit-log';
 import { secureCookies } from './cookies';
+import { isJsonRequest } from './json-routes';
 
 export const CSRF_ERROR_CODE = 'EBADCSRFTOKEN';
+/** The header that carries the token of a JSON request. */
+export const CSRF_HEADER = 'x-csrf-token';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -31,7 +34,11 @@ export class Csrf {
         getSessionIdentifier: (req) => (req.isAuthenticated?.() ? req.sessionID : 'signed-out'),
         cookieName,
         cookieOptions: { httpOnly: true, sameSite: 'lax', path: '/', secure },
+        // A form sends it as `_csrf`; a JSON route's request (a page's script) in a header.
         getCsrfTokenFromRequest: (req) => {
+          if (isJsonRequest(req)) {
+            return req.get(CSRF_HEADER);
+          }
           const body = req.body as Record<string, unknown> | undefined;
           return typeof body?._csrf === 'string' ? body._csrf : undefined;
         },
@@ -65,6 +72,10 @@ function isCrossSite(req: Request): boolean {
     return true;
   }
   const origin = req.get('origin');
+  // A page's script always says where it comes from; a JSON request that does not is refused.
+  if (origin === undefined && isJsonRequest(req)) {
+    return true;
+  }
   return origin !== undefined && origin !== `${req.protocol}://${req.get('host')}`;
 }
 
@@ -90,7 +101,9 @@ export function csrfProtection(csrf: Csrf, audit: AuditLog): RequestHandler {
       next(csrf.error);
       return;
     }
-    delete (req.body as Record<string, unknown>)._csrf;
+    if (req.body && typeof req.body === 'object') {
+      delete (req.body as Record<string, unknown>)._csrf;
+    }
     next();
   };
 }

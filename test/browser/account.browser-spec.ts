@@ -230,6 +230,8 @@ describe('The account settings and security activity, in the browser', () => {
 
     await skipToContent(page);
     await press(page, 'Tab', 'button "Send the link again"');
+    await press(page, 'Tab', 'a "Turn on two-factor sign-in"');
+    await press(page, 'Tab', 'a "Passkeys"');
     await press(page, 'Tab', 'a "Sessions"');
     await press(page, 'Tab', 'a "Security activity"');
     await press(page, 'Tab', '#username');

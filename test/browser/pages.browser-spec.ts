@@ -99,6 +99,7 @@ describe(`Every page, at ${VIEWPORTS.map((v) => v.width).join(' and ')} px`, () 
     ],
     ['account', 'Account', signedInOn('/account')],
     ['two-factor-off', 'Two-factor sign-in', signedInOn('/account/two-factor')],
+    ['passkeys', 'Passkeys', signedInOn('/account/passkeys')],
     [
       'recovery-codes',
       'Your recovery codes',

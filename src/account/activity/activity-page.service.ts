@@ -46,6 +46,9 @@ const WORDS: Record<string, string> = {
   'authn_mfa_success:recovery_code': 'Second step of a sign-in: recovery code used',
   authn_mfa_fail: 'Failed second step of a sign-in: wrong code',
   'authn_mfa_fail:too_many': 'Sign-in ended after too many wrong codes',
+  'user_updated:passkey_added': 'Passkey added',
+  'user_updated:passkey_removed': 'Passkey removed',
+  'authn_login_fail:passkey': 'Failed sign-in: passkey not accepted',
   'user_updated:two_factor_enabled': 'Two-factor sign-in turned on',
   'user_updated:two_factor_disabled': 'Two-factor sign-in turned off',
   'user_updated:recovery_codes_renewed': 'New recovery codes made',
@@ -65,7 +68,12 @@ const NOTABLE = new Set([
   'authz_admin',
 ]);
 
-const NOTABLE_REASONS = new Set(['email_changed', 'two_factor_disabled', 'recovery_code']);
+const NOTABLE_REASONS = new Set([
+  'email_changed',
+  'two_factor_disabled',
+  'recovery_code',
+  'passkey_added',
+]);
 
 /** The account's own security events, newest first, in words. */
 @Injectable()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { AccountActivity } from '../../activity/account-activity';
 import { AuthService } from '../../auth/core/auth.service';
+import { PasskeysService } from '../../auth/core/passkeys/passkeys.service';
 import { AuditLog } from '../../observability/audit-log';
 import { describeDevice } from '../../sessions/device-description';
 import { SessionsService } from '../../sessions/sessions.service';
@@ -30,12 +31,14 @@ export interface AccountExport {
     rememberedUntil: string | null;
     thisDevice: boolean;
   }[];
+  /** Its passkeys: their names and dates, never a key or a credential id. */
+  passkeys: { name: string; createdAt: string; lastUsedAt: string | null }[];
   /** The account's kept security events, newest first. */
   activity: { event: string; description: string; at: string; device: string; ip: string | null }[];
 }
 
 /**
- * The "download your data" file: the account, its sessions and its activity, as JSON, after the
+ * The "download your data" file: the account, its sessions, its passkeys and its activity, as JSON, after the
  * current password (a stolen session alone must not walk away with it).
  */
 @Injectable()
@@ -45,16 +48,18 @@ export class AccountExporter {
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
     private readonly activity: AccountActivity,
+    private readonly passkeys: PasskeysService,
     private readonly audit: AuditLog,
   ) {}
 
   async export(req: Request, currentPassword: string): Promise<AccountExport> {
     const user = req.user as Express.User;
     await this.auth.checkCurrentPassword(user, currentPassword, req.ip ?? '');
-    const [row, sessions, events] = await Promise.all([
+    const [row, sessions, events, passkeys] = await Promise.all([
       this.users.findById(user.id),
       this.sessions.list(user.id, req.sessionID),
       this.activity.list(user.id),
+      this.passkeys.list(user.id),
     ]);
     await this.audit.record('user_exported', { userId: user.id });
     return {
@@ -75,6 +80,11 @@ export class AccountExporter {
         lastActiveAt: session.lastSeenAt.toISOString(),
         rememberedUntil: session.rememberedUntil?.toISOString() ?? null,
         thisDevice: session.current,
+      })),
+      passkeys: passkeys.map((passkey) => ({
+        name: passkey.name,
+        createdAt: passkey.createdAt.toISOString(),
+        lastUsedAt: passkey.lastUsedAt?.toISOString() ?? null,
       })),
       activity: events.map((event) => ({
         event: event.event,

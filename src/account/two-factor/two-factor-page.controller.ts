@@ -1,9 +1,7 @@
 import {
-  ArgumentsHost,
   Body,
   Catch,
   Controller,
-  ExceptionFilter,
   Get,
   HttpCode,
   Injectable,
@@ -16,12 +14,11 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthenticatedGuard } from '../../auth/core/guards/authenticated.guard';
-import { ErrorPageFilter } from '../../web/error-page.filter';
 import { flash } from '../../web/flash';
 import { FormError } from '../../web/form-error';
-import { refusedForm, renderRefusedForm } from '../../web/form-view';
 import { Page, PageDefinition } from '../../web/page';
 import { pageLocals } from '../../web/pages';
+import { RefusedFormFilter } from '../refused-form.filter';
 import { DisableTwoFactorDto, EnableTwoFactorDto, RecoveryCodesDto } from './two-factor.dto';
 import { TWO_FACTOR_PATH, TwoFactorSettingsService } from './two-factor-settings.service';
 
@@ -31,29 +28,19 @@ const RECOVERY_CODES_PAGE: PageDefinition = {
   title: 'Your recovery codes',
 };
 
-/** Which of the page's forms was sent: the last part of its path. */
-const FORMS = new Set(['enable', 'disable', 'recovery-codes']);
-
-/** A refused form: the two-factor page again, as it is, with the messages in that form. */
+/** A refused form of the two-factor page: the page again, the messages in that form. */
 @Catch(FormError)
 @Injectable()
-export class TwoFactorFormErrorFilter implements ExceptionFilter {
-  constructor(private readonly settings: TwoFactorSettingsService) {}
+export class TwoFactorFormErrorFilter extends RefusedFormFilter {
+  protected readonly page = TWO_FACTOR_PAGE;
+  protected readonly forms = new Set(['enable', 'disable', 'recovery-codes']);
 
-  catch(error: FormError, host: ArgumentsHost): void {
-    const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
-    const form = req.path.split('/').pop() ?? '';
-    this.settings
-      .page(req)
-      .then((page) =>
-        renderRefusedForm(req, res, TWO_FACTOR_PAGE, error, {
-          ...page,
-          forms: FORMS.has(form) ? { [form]: refusedForm(req, TWO_FACTOR_PAGE, error) } : {},
-        }),
-      )
-      .catch((failure: unknown) => new ErrorPageFilter().catch(failure, host));
+  constructor(private readonly settings: TwoFactorSettingsService) {
+    super();
+  }
+
+  protected load(req: Request): Promise<object> {
+    return this.settings.page(req);
   }
 }
 

@@ -12,6 +12,8 @@ import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
 import { LocalStrategy } from './local.strategy';
 import { NewDeviceNotice } from './new-device-notice';
+import { Passkey } from './passkeys/passkey.entity';
+import { PasskeysService } from './passkeys/passkeys.service';
 import { PasswordService } from './passwords/password.service';
 import { ResetLinkMailer } from './reset-link-mailer';
 import { SessionSerializer } from './session.serializer';
@@ -35,7 +37,7 @@ import { VerificationMailer } from './verification-mailer';
     ActivityModule,
     SessionsModule,
     PassportModule,
-    TypeOrmModule.forFeature([Token, RecoveryCode, User]),
+    TypeOrmModule.forFeature([Token, RecoveryCode, Passkey, User]),
   ],
   providers: [
     AuthService,
@@ -49,6 +51,7 @@ import { VerificationMailer } from './verification-mailer';
     NewDeviceNotice,
     ResetLinkMailer,
     TwoFactorService,
+    PasskeysService,
     {
       // TOTP secrets are sealed with keys from SESSION_SECRET (each of a rotation list).
       provide: SecretBox,
@@ -65,6 +68,7 @@ import { VerificationMailer } from './verification-mailer';
     VerificationMailer,
     ResetLinkMailer,
     TwoFactorService,
+    PasskeysService,
   ],
 })
 export class AuthCoreModule {}

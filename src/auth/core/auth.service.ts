@@ -73,9 +73,17 @@ export class AuthService {
    * The person proved who they are, with a password (and a second factor, when the account has
    * one): the limits' counts start again, and the success is recorded.
    */
-  async completeSignIn({ id, email }: { id: number; email: string }, ip: string): Promise<void> {
+  async completeSignIn(
+    { id, email }: { id: number; email: string },
+    ip: string,
+    reason?: 'passkey',
+  ): Promise<void> {
     await this.limiter.recordSuccess(email, ip);
-    await this.audit.record('authn_login_success', { userId: id, email });
+    await this.audit.record('authn_login_success', {
+      userId: id,
+      email,
+      ...(reason ? { reason } : {}),
+    });
   }
 
   /**

@@ -61,6 +61,17 @@ export class SignInLimiter {
     }
   }
 
+  /**
+   * A sign-in that names no account (a passkey: the account is known only once its signature
+   * is checked): only the per-network limit applies.
+   */
+  async admitFromNetwork(ip: string): Promise<void> {
+    const fromNetwork = await this.counters.hit(networkName(ip), MINUTE, 'fixed');
+    if (fromNetwork.count > this.config.limits.loginAttemptsPerNetworkPerMinute) {
+      throw this.refuse('', 'network_attempts', fromNetwork.resetAt);
+    }
+  }
+
   /** The person proved who they are: the counts start again. */
   async recordSuccess(email: string, ip: string): Promise<void> {
     await Promise.all([
@@ -90,7 +101,7 @@ export class SignInLimiter {
   }
 
   private refuse(email: string, reason: string, resetAt: number): TooManyAttemptsException {
-    void this.audit.record('authn_throttled', { email, reason });
+    void this.audit.record('authn_throttled', { ...(email ? { email } : {}), reason });
     return new TooManyAttemptsException(
       reason === 'account_locked'
         ? 'This account is locked after too many failed sign-ins.'

@@ -71,3 +71,15 @@ export async function openResetFormFromMail(page: Page, app: AppProcess): Promis
   await page.goto(linkPath(mail, '/reset-password'));
   return account;
 }
+
+/** The page's main heading. */
+export function headingOf(page: Page): Promise<string> {
+  return page.getByRole('heading', { level: 1 }).innerText();
+}
+
+/** Signs out with the top bar's button; the status of the login page it ends on. */
+export function signOutThroughMenu(page: Page): Promise<number> {
+  return navigate(page, () =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Log out' }).click(),
+  );
+}

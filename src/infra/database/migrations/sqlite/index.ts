@@ -7,6 +7,7 @@ import { EmailVerifiedAt1796045706355 } from './1796045706355-EmailVerifiedAt';
 import { AccountSettingsAndActivity1796054959276 } from './1796054959276-AccountSettingsAndActivity';
 import { DisabledAccounts1796078400000 } from './1796078400000-DisabledAccounts';
 import { TwoFactor1796078415000 } from './1796078415000-TwoFactor';
+import { Passkeys1796078425000 } from './1796078425000-Passkeys';
 
 /** SQLite's migrations, oldest first. A new one from `migration:generate` must be added here. */
 export const sqliteMigrations = [
@@ -19,4 +20,5 @@ export const sqliteMigrations = [
   AccountSettingsAndActivity1796054959276,
   DisabledAccounts1796078400000,
   TwoFactor1796078415000,
+  Passkeys1796078425000,
 ];
