@@ -50,7 +50,9 @@
       status.hidden = true;
       button.disabled = true;
       try {
-        const optionsJSON = await postJson(addForm, '/account/passkeys/options');
+        const optionsJSON = await postJson(addForm, '/account/passkeys/options', {
+          currentPassword: addForm.elements.currentPassword.value,
+        });
         const response = await webauthn.startRegistration({ optionsJSON });
         const done = await postJson(addForm, '/account/passkeys/add', {
           name: addForm.elements.name.value,

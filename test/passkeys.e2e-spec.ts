@@ -1,6 +1,7 @@
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { useAppWithMailbox } from './helpers/app-with-mailbox';
+import { advanceClock, realClock } from './helpers/clock';
 import {
   aRegistration,
   alertsIn,
@@ -27,6 +28,10 @@ const ORIGIN = `http://${HOST}`;
  */
 describe('Passkeys: the JSON routes and the passkeys page', () => {
   const app = useAppWithMailbox({ TRUST_PROXY: 'loopback' });
+
+  afterEach(() => {
+    realClock();
+  });
 
   /** A request as the pages' script makes it. */
   function postJson(
@@ -102,6 +107,18 @@ describe('Passkeys: the JSON routes and the passkeys page', () => {
       expect(sessionCookie(refused)).toBeUndefined();
     });
 
+    it('refuses an answer to a challenge more than 5 minutes old', async () => {
+      const browser = app.sut.agent();
+      const token = await tokenOf(browser, '/login');
+      await postJson(browser, '/login/passkey/options', token);
+
+      advanceClock(5 * 60_000 + 1_000);
+      const late = await postJson(browser, '/login/passkey', token, { response: {} });
+
+      expect(late.status).toBe(400);
+      expect(late.body).toEqual({ error: TOO_LONG });
+    });
+
     it.each([
       ['no challenge asked for', undefined],
       ['a response that is no object', 'a string'],
@@ -146,6 +163,9 @@ describe('Passkeys: the JSON routes and the passkeys page', () => {
 
       for (const res of [noToken, wrongToken, tokenInBody, otherSite, noOrigin]) {
         expect(res.status).toBe(403);
+        expect(res.body).toEqual({
+          error: 'This page has expired. Please reload it and try again.',
+        });
       }
     });
 
@@ -192,11 +212,16 @@ describe('Passkeys: the JSON routes and the passkeys page', () => {
       expect((await browser.get('/static/webauthn/index.umd.min.js')).status).toBe(200);
     });
 
-    it('gives the options of a new passkey to its owner only', async () => {
-      const { browser, email } = await signedIn();
+    it('gives the options of a new passkey to its owner only, with the current password', async () => {
+      const { browser, email, password: currentPassword } = await signedIn();
       const token = await tokenOf(browser, '/account/passkeys');
 
-      const options = await postJson(browser, '/account/passkeys/options', token);
+      const wrongPassword = await postJson(browser, '/account/passkeys/options', token, {
+        currentPassword: 'not-my-password',
+      });
+      const options = await postJson(browser, '/account/passkeys/options', token, {
+        currentPassword,
+      });
       const signedOut = app.sut.agent();
       const anonymous = await postJson(
         signedOut,
@@ -204,6 +229,8 @@ describe('Passkeys: the JSON routes and the passkeys page', () => {
         await tokenOf(signedOut, '/login'),
       );
 
+      expect(wrongPassword.status).toBe(422);
+      expect(wrongPassword.body).toEqual({ error: 'Your current password is not correct.' });
       expect(options.status).toBe(200);
       expect(options.body).toMatchObject({
         rp: { id: 'auth.example.test', name: 'Nest Auth' },
@@ -217,19 +244,19 @@ describe('Passkeys: the JSON routes and the passkeys page', () => {
     });
 
     it('adds nothing for an answer that is not a passkey, or without options first, or with a bad name', async () => {
-      const { browser } = await signedIn();
+      const { browser, password: currentPassword } = await signedIn();
       const token = await tokenOf(browser, '/account/passkeys');
 
       const withoutOptions = await postJson(browser, '/account/passkeys/add', token, {
         name: 'Laptop',
         response: {},
       });
-      await postJson(browser, '/account/passkeys/options', token);
+      await postJson(browser, '/account/passkeys/options', token, { currentPassword });
       const bogus = await postJson(browser, '/account/passkeys/add', token, {
         name: 'Laptop',
         response: { id: 'x', response: {} },
       });
-      await postJson(browser, '/account/passkeys/options', token);
+      await postJson(browser, '/account/passkeys/options', token, { currentPassword });
       const longName = await postJson(browser, '/account/passkeys/add', token, {
         name: 'x'.repeat(65),
         response: {},

@@ -234,6 +234,29 @@ describe('Two-factor sign-in with TOTP and recovery codes', () => {
     expect([step.status, step.headers.location]).toEqual([303, '/login']);
   });
 
+  it('ends the step when the password changed since it began (a reset, say)', async () => {
+    const { person, secret } = await withTwoFactor();
+    const browser = await atSecondStep(person);
+    const token = csrfTokenIn((await browser.get('/login/two-factor').expect(200)).text);
+    const [{ id }] = await app.sut.sql<{ id: number }[]>('SELECT id FROM users WHERE email = ?', [
+      person.email,
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await app.sut.usersService.changePassword(
+      Number(id),
+      '$2b$04$anotherhashanotherhashanotherhashanotherhashanotherha',
+    );
+
+    const late = await browser
+      .post('/login/two-factor')
+      .type('form')
+      .send({ _csrf: token, code: totpCode(secret, Date.now() + STEP) });
+
+    expect([late.status, late.headers.location]).toEqual([303, '/login']);
+    expect(alertsIn((await browser.get('/login')).text)).toContain(`info: ${ENDED}`);
+    expect(await isSignedIn(browser)).toBe(false);
+  });
+
   it('without a step waiting, its page and form send the browser to /login', async () => {
     const browser = app.sut.agent();
     const page = await browser.get('/login/two-factor');

@@ -17,8 +17,8 @@ declare module 'express-session' {
     rememberedUntil?: number;
     /**
      * A sign-in whose password was right and that waits for its second factor: whose, whether
-     * to remember it, where to go next, when it began (it lasts 5 minutes) and how many wrong
-     * codes it has had. Such a session has no signed-in user.
+     * to remember it, where to go next, and when it began (it lasts 5 minutes; its wrong codes
+     * are counted in the counter store). Such a session has no signed-in user.
      */
     secondStep?: {
       userId: number;
@@ -26,7 +26,6 @@ declare module 'express-session' {
       remember: boolean;
       next: string;
       startedAt: number;
-      failures: number;
     };
     /** A TOTP secret shown on the two-factor page and not turned on yet, sealed (SecretBox). */
     twoFactorSetup?: string;

@@ -1,20 +1,38 @@
 import { QueryFailedError } from 'typeorm';
 
+/** What a driver says of a failed statement. */
+interface DriverError {
+  code?: string;
+  constraint?: string;
+  message?: string;
+}
+
+const textOf = (error: { driverError: unknown }): string => {
+  const driverError = error.driverError as DriverError;
+  return `${driverError.constraint ?? ''} ${driverError.message ?? ''}`;
+};
+
+/**
+ * Whether a statement failed on a unique index, any table's. SQLite: "SQLITE_CONSTRAINT: UNIQUE
+ * constraint failed: users.email"; PostgreSQL: code 23505, with the index name in `constraint`.
+ */
+export function isUniqueViolation(error: unknown): error is QueryFailedError {
+  if (!(error instanceof QueryFailedError)) {
+    return false;
+  }
+  const { code } = error.driverError as DriverError;
+  return (
+    code === '23505' ||
+    (code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test(textOf(error)))
+  );
+}
+
 /** Which unique rule of the users table an insert broke, if that is why it failed. */
 export function uniqueViolation(error: unknown): 'username' | 'email' | undefined {
-  if (!(error instanceof QueryFailedError)) {
+  if (!isUniqueViolation(error)) {
     return undefined;
   }
-  // SQLite: "SQLITE_CONSTRAINT: UNIQUE constraint failed: users.email".
-  // PostgreSQL: code 23505, with the index name in `constraint`.
-  const driverError = error.driverError as { code?: string; constraint?: string; message?: string };
-  const text = `${driverError.constraint ?? ''} ${driverError.message ?? ''}`;
-  const unique =
-    driverError.code === '23505' ||
-    (driverError.code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test(text));
-  if (!unique) {
-    return undefined;
-  }
+  const text = textOf(error);
   if (/users\.email|UQ_users_email/.test(text)) {
     return 'email';
   }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CSRF_ERROR_CODE } from './csrf';
+import { isJsonRequest } from './json-routes';
 import { PageException } from './page.exception';
 import { RedirectException } from './redirect.exception';
 import { TooManyAttemptsException } from './too-many-attempts.exception';
@@ -64,7 +65,7 @@ export class ErrorPageFilter implements ExceptionFilter {
       this.logger.error(`${req.method} ${req.path} failed`, (error as Error)?.stack);
     }
 
-    if ((error as { code?: unknown })?.code === CSRF_ERROR_CODE) {
+    if ((error as { code?: unknown })?.code === CSRF_ERROR_CODE && !isJsonRequest(req)) {
       this.render(req, res, status, 'errors/form-expired', {
         title: 'Form expired',
         retryPath: refererPath(req),
@@ -75,6 +76,18 @@ export class ErrorPageFilter implements ExceptionFilter {
     const { heading, message } = MESSAGES[status] ?? MESSAGES[status < 500 ? 400 : 500];
     if (error instanceof TooManyAttemptsException) {
       res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    }
+    if (isJsonRequest(req)) {
+      // A page's script (the passkey routes) refused before its route: it reads JSON, not a page.
+      const refused = (error as { code?: unknown })?.code === CSRF_ERROR_CODE;
+      res.status(status).json({
+        error: refused
+          ? 'This page has expired. Please reload it and try again.'
+          : error instanceof TooManyAttemptsException
+            ? error.message
+            : message,
+      });
+      return;
     }
     this.render(req, res, status, 'errors/error', {
       title: heading,

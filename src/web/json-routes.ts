@@ -14,7 +14,9 @@ import { RedirectException } from './redirect.exception';
  * HTML form. configureApp is given their paths.
  */
 export function isJsonRequest(req: Request): boolean {
-  return req.is('application/json') === 'application/json';
+  // Read from the header itself: the error page asks this of any request, and must not throw.
+  const type = req.headers?.['content-type'];
+  return typeof type === 'string' && /^\s*application\/json\s*(;|$)/i.test(type);
 }
 
 /** JSON bodies, small, for the JSON routes only; everything else gets no JSON parser. */

@@ -45,6 +45,7 @@ describe('Passkeys, in the browser', () => {
     await page.goto('/account/passkeys');
     expect(await headingOf(page)).toBe('Passkeys');
     await page.getByLabel('Name').fill('Laptop');
+    await page.locator('#passkey-currentPassword').fill(account.password);
     expect(
       await navigate(page, () => page.getByRole('button', { name: 'Add a passkey' }).click()),
     ).toBe(200);
@@ -93,11 +94,17 @@ describe('Passkeys, in the browser', () => {
     expect(await page.getByRole('alert').innerText()).toBe('Passkey renamed “Work laptop”.');
 
     await page.getByText('Remove', { exact: true }).click();
-    await page.getByLabel('Current password', { exact: true }).fill('not-my-password');
+    await page
+      .locator('.passkey')
+      .getByLabel('Current password', { exact: true })
+      .fill('not-my-password');
     expect(await navigate(page, () => submitButton(page, 'Remove this passkey').click())).toBe(422);
     expect(await page.locator('.passkey').count()).toBe(1);
     await page.getByText('Remove', { exact: true }).click();
-    await page.getByLabel('Current password', { exact: true }).fill(account.password);
+    await page
+      .locator('.passkey')
+      .getByLabel('Current password', { exact: true })
+      .fill(account.password);
     await navigate(page, () => submitButton(page, 'Remove this passkey').click());
     expect(await page.getByRole('alert').innerText()).toBe('Passkey “Work laptop” removed.');
     expect(await page.locator('.passkey').count()).toBe(0);

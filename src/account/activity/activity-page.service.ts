@@ -48,7 +48,6 @@ const WORDS: Record<string, string> = {
   'authn_mfa_fail:too_many': 'Sign-in ended after too many wrong codes',
   'user_updated:passkey_added': 'Passkey added',
   'user_updated:passkey_removed': 'Passkey removed',
-  'authn_login_fail:passkey': 'Failed sign-in: passkey not accepted',
   'user_updated:two_factor_enabled': 'Two-factor sign-in turned on',
   'user_updated:two_factor_disabled': 'Two-factor sign-in turned off',
   'user_updated:recovery_codes_renewed': 'New recovery codes made',

@@ -16,7 +16,7 @@ import {
 } from '@nestjs/common';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { Request } from 'express';
-import { AuthService } from '../../auth/core/auth.service';
+import { AuthService, WRONG_CURRENT_PASSWORD } from '../../auth/core/auth.service';
 import { AuthenticatedGuard } from '../../auth/core/guards/authenticated.guard';
 import { PASSKEYS_PER_ACCOUNT, PasskeysService } from '../../auth/core/passkeys/passkeys.service';
 import { MailService } from '../../infra/mail/mail.service';
@@ -74,9 +74,20 @@ export class PasskeysPageService {
     };
   }
 
-  /** The options of a new passkey; their challenge waits in the session, for one answer. */
-  async options(req: Request): Promise<object> {
+  /**
+   * The options of a new passkey; their challenge waits in the session, for one answer. It asks
+   * for the current password: a passkey signs in alone, so a stolen session must not add one.
+   */
+  async options(req: Request, currentPassword: unknown): Promise<object> {
     const user = req.user as Express.User;
+    try {
+      await this.auth.checkCurrentPassword(user, currentPassword, req.ip ?? '');
+    } catch (error) {
+      if (error instanceof FormError) {
+        throw new UnprocessableEntityException(WRONG_CURRENT_PASSWORD);
+      }
+      throw error;
+    }
     if ((await this.passkeys.count(user.id)) >= PASSKEYS_PER_ACCOUNT) {
       throw new UnprocessableEntityException(
         `An account can have at most ${PASSKEYS_PER_ACCOUNT} passkeys. Remove one first.`,
@@ -177,8 +188,8 @@ export class PasskeysPageController {
   @Post(OPTIONS_PATH.slice(1))
   @HttpCode(200)
   @UseFilters(JsonErrorFilter)
-  options(@Req() req: Request): Promise<object> {
-    return this.service.options(req);
+  options(@Req() req: Request, @Body() body: { currentPassword?: unknown }): Promise<object> {
+    return this.service.options(req, body.currentPassword);
   }
 
   @Post(ADD_PATH.slice(1))

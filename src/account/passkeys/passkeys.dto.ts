@@ -8,7 +8,7 @@ const trimmed = ({ value }: { value: unknown }) =>
 
 /** Which passkey of the account a form is about: its number on the page. */
 class WithPasskey {
-  @Matches(/^[1-9]\d{0,9}$/, { message: 'No such passkey.' })
+  @Matches(/^[1-9]\d{0,8}$/, { message: 'No such passkey.' })
   @IsString(textField('Passkey'))
   id!: string;
 }
@@ -22,7 +22,7 @@ export class RenamePasskeyDto extends WithPasskey {
 }
 
 export class RemovePasskeyDto extends WithCurrentPassword {
-  @Matches(/^[1-9]\d{0,9}$/, { message: 'No such passkey.' })
+  @Matches(/^[1-9]\d{0,8}$/, { message: 'No such passkey.' })
   @IsString(textField('Passkey'))
   id!: string;
 }

@@ -29,7 +29,11 @@ const SIGN_IN_PATH = '/login/passkey';
 /** The JSON routes of a passkey sign-in, for the body parser. */
 export const PASSKEY_SIGN_IN_PATHS = [OPTIONS_PATH, SIGN_IN_PATH];
 
-/** A sign-in's challenge waits in a signed cookie: a signed-out visitor has no session. */
+/**
+ * A sign-in's challenge waits in a signed cookie, with the time it was made (a signed-out visitor
+ * has no session); it is accepted within 5 minutes, once (a counter of the rate-limit store, on
+ * every instance, remembers it for those 5 minutes).
+ */
 const CHALLENGE_COOKIE = 'passkey-challenge';
 const CHALLENGE_MS = 5 * 60 * 1000;
 
@@ -58,7 +62,8 @@ export class PasskeySignInController {
   @HttpCode(200)
   async options(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<object> {
     const options = await this.passkeys.authenticationOptions();
-    res.cookie(CHALLENGE_COOKIE, options.challenge, challengeCookie(req));
+    // Signed with the time it was made: the cookie's own expiry is only the browser's word.
+    res.cookie(CHALLENGE_COOKIE, `${options.challenge}.${Date.now()}`, challengeCookie(req));
     return options;
   }
 
@@ -74,9 +79,11 @@ export class PasskeySignInController {
     }
     const ip = req.ip ?? '';
     await this.limiter.admitFromNetwork(ip);
-    const challenge = (req.signedCookies as Record<string, unknown>)[CHALLENGE_COOKIE];
+    const challenge = liveChallenge(
+      (req.signedCookies as Record<string, unknown>)[CHALLENGE_COOKIE],
+    );
     res.clearCookie(CHALLENGE_COOKIE, challengeCookie(req));
-    if (typeof challenge !== 'string' || !(await this.usedOnce(challenge))) {
+    if (challenge === undefined || !(await this.usedOnce(challenge))) {
       throw new BadRequestException(CHALLENGE_EXPIRED);
     }
     const response = body.response;
@@ -110,6 +117,15 @@ export class PasskeySignInController {
     );
     return count === 1;
   }
+}
+
+/** The challenge of a signed cookie's `CHALLENGE.MADE_AT`, if it is less than 5 minutes old. */
+function liveChallenge(value: unknown): string | undefined {
+  const match = typeof value === 'string' ? /^([\w-]{16,128})\.(\d{13})$/.exec(value) : null;
+  if (!match || Date.now() - Number(match[2]) > CHALLENGE_MS) {
+    return undefined;
+  }
+  return match[1];
 }
 
 function challengeCookie(req: Request): CookieOptions {

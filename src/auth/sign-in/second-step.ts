@@ -14,12 +14,12 @@ export type SecondStep = NonNullable<SessionData['secondStep']>;
  */
 export async function beginSecondStep(
   req: Request,
-  step: Omit<SecondStep, 'startedAt' | 'failures'>,
+  step: Omit<SecondStep, 'startedAt'>,
 ): Promise<void> {
   await new Promise<void>((resolve, reject) =>
     req.session.regenerate((error) => (error ? reject(error as Error) : resolve())),
   );
-  req.session.secondStep = { ...step, startedAt: Date.now(), failures: 0 };
+  req.session.secondStep = { ...step, startedAt: Date.now() };
 }
 
 /** The sign-in waiting for its code in this request's session, unless it has expired. */

@@ -102,6 +102,9 @@ export class SignInController {
       case 'too_many':
         flash(req, 'danger', TOO_MANY_CODES);
         return { url: '/login' };
+      case 'ended':
+        flash(req, 'info', SECOND_STEP_ENDED);
+        return { url: '/login' };
       case 'wrong_code':
         throw new FormError({ code: [WRONG_CODE] }, HttpStatus.UNAUTHORIZED);
     }

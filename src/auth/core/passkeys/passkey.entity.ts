@@ -36,8 +36,15 @@ export class Passkey {
   @Column({ name: 'public_key', type: 'text' })
   publicKey!: string;
 
-  /** The signature counter the authenticator last reported (0 for most synced passkeys). */
-  @Column({ type: 'integer', default: 0 })
+  /**
+   * The signature counter the authenticator last reported (0 for most synced passkeys): an
+   * unsigned 32-bit number, so a bigint; PostgreSQL returns it as a string.
+   */
+  @Column({
+    type: 'bigint',
+    default: 0,
+    transformer: { to: (value: number) => value, from: (value: string | number) => Number(value) },
+  })
   counter!: number;
 
   /** How the browser reaches it (`internal`, `hybrid`, `usb`...), comma-separated. */

@@ -14,6 +14,7 @@ import { Repository } from 'typeorm';
 import { AppConfig } from '../../../config/app-config';
 import { AuditLog } from '../../../observability/audit-log';
 import { PRODUCT_NAME } from '../../../web/pages';
+import { isUniqueViolation } from '../../../users/unique-violation';
 import { Passkey } from './passkey.entity';
 
 /** How many passkeys one account may have. */
@@ -98,17 +99,26 @@ export class PasskeysService {
     if (await this.passkeys.existsBy({ credentialId: credential.id })) {
       return null;
     }
-    const saved = await this.passkeys.save(
-      this.passkeys.create({
-        userId,
-        credentialId: credential.id,
-        publicKey: Buffer.from(credential.publicKey).toString('base64url'),
-        counter: credential.counter,
-        transports: (credential.transports ?? []).join(','),
-        name,
-        lastUsedAt: null,
-      }),
-    );
+    let saved: Passkey;
+    try {
+      saved = await this.passkeys.save(
+        this.passkeys.create({
+          userId,
+          credentialId: credential.id,
+          publicKey: Buffer.from(credential.publicKey).toString('base64url'),
+          counter: credential.counter,
+          transports: knownTransports(credential.transports).join(','),
+          name,
+          lastUsedAt: null,
+        }),
+      );
+    } catch (error) {
+      // The same passkey added at once by two requests: the unique index keeps one.
+      if (isUniqueViolation(error)) {
+        return null;
+      }
+      throw error;
+    }
     await this.audit.record('user_updated', { userId, reason: 'passkey_added' });
     return saved;
   }
@@ -174,6 +184,15 @@ export class PasskeysService {
     this.logger.debug(`${what}: ${(error as Error).message}`);
     return undefined;
   }
+}
+
+/** The transports WebAuthn names; what a browser reports is kept only if it is one of them. */
+const TRANSPORTS = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
+
+function knownTransports(reported: unknown): string[] {
+  return Array.isArray(reported)
+    ? [...new Set(reported.filter((each): each is string => TRANSPORTS.has(each as string)))]
+    : [];
 }
 
 function transportsOf(passkey: Passkey): string[] {

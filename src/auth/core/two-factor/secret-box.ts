@@ -35,7 +35,9 @@ export class SecretBox {
     }
     for (const key of this.keys) {
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+          authTagLength: 16,
+        });
         decipher.setAuthTag(Buffer.from(tag, 'base64url'));
         return Buffer.concat([
           decipher.update(Buffer.from(text, 'base64url')),

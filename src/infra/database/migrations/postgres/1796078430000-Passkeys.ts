@@ -9,7 +9,7 @@ export class Passkeys1796078430000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
-      `CREATE TABLE "passkeys" ("id" SERIAL NOT NULL, "user_id" integer NOT NULL, "credential_id" character varying(1400) NOT NULL, "public_key" text NOT NULL, "counter" integer NOT NULL DEFAULT '0', "transports" character varying(200) NOT NULL DEFAULT '', "name" character varying(64) NOT NULL, "created_at" TIMESTAMP NOT NULL DEFAULT now(), "last_used_at" TIMESTAMP, CONSTRAINT "PK_db928e6fd79e7098911268a74c3" PRIMARY KEY ("id"))`,
+      `CREATE TABLE "passkeys" ("id" SERIAL NOT NULL, "user_id" integer NOT NULL, "credential_id" character varying(1400) NOT NULL, "public_key" text NOT NULL, "counter" bigint NOT NULL DEFAULT '0', "transports" character varying(200) NOT NULL DEFAULT '', "name" character varying(64) NOT NULL, "created_at" TIMESTAMP NOT NULL DEFAULT now(), "last_used_at" TIMESTAMP, CONSTRAINT "PK_db928e6fd79e7098911268a74c3" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(`CREATE INDEX "IDX_passkeys_user_id" ON "passkeys" ("user_id") `);
     await queryRunner.query(
