@@ -257,6 +257,24 @@ describe('Two-factor sign-in with TOTP and recovery codes', () => {
     expect(await isSignedIn(browser)).toBe(false);
   });
 
+  it('ends the step when an operator disabled the account meanwhile, a right code too', async () => {
+    const { person, secret } = await withTwoFactor();
+    const browser = await atSecondStep(person);
+    const token = csrfTokenIn((await browser.get('/login/two-factor').expect(200)).text);
+    const [{ id }] = await app.sut.sql<{ id: number }[]>('SELECT id FROM users WHERE email = ?', [
+      person.email,
+    ]);
+    await app.sut.usersService.setDisabled(Number(id), true);
+
+    const late = await browser
+      .post('/login/two-factor')
+      .type('form')
+      .send({ _csrf: token, code: totpCode(secret, Date.now() + STEP) });
+
+    expect([late.status, late.headers.location]).toEqual([303, '/login']);
+    expect(await isSignedIn(browser)).toBe(false);
+  });
+
   it('without a step waiting, its page and form send the browser to /login', async () => {
     const browser = app.sut.agent();
     const page = await browser.get('/login/two-factor');
