@@ -14,6 +14,16 @@ export interface BenchReport {
     probeRate: number;
   };
   baseline: LoadResult;
+  /**
+   * The frameworks alone (bench/stack-floor-app.ts): GET /login and signed-in GET / with the
+   * app's templates and none of its own work, against the baseline.
+   */
+  floor: {
+    login: { result: LoadResult; ratio: number };
+    home: { result: LoadResult; ratio: number };
+  };
+  /** The baseline with WORKERS=2, against one process. */
+  baselineTwoWorkers: { result: LoadResult; ratio: number };
   anonymousLogin: { result: LoadResult; ratio: number };
   signedInHome: { result: LoadResult; ratio: number };
   /** GET /account and GET /account/sessions of an account with `sessions` sessions. */
@@ -68,6 +78,24 @@ export function tableRows(report: BenchReport): TableRow[] {
       measured: loadText(report.baseline),
       ratio: 1,
       ratioOf: 'reference',
+    },
+    {
+      figure: 'Floor: the frameworks alone, GET /login',
+      measured: loadText(report.floor.login.result),
+      ratio: report.floor.login.ratio,
+      ratioOf: 'of baseline req/s',
+    },
+    {
+      figure: 'Floor: the frameworks alone, signed-in GET /',
+      measured: loadText(report.floor.home.result),
+      ratio: report.floor.home.ratio,
+      ratioOf: 'of baseline req/s',
+    },
+    {
+      figure: 'Baseline, 2 workers',
+      measured: loadText(report.baselineTwoWorkers.result),
+      ratio: report.baselineTwoWorkers.ratio,
+      ratioOf: '× one worker',
     },
     {
       figure: 'Anonymous GET /login',

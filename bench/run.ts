@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { BCRYPT_SLOTS } from '../src/auth/core/passwords/password.service';
 import { compareMs } from './bcrypt-ceiling';
 import { BenchDatabase, SeededAccount, seededDatabase, sessionCookie } from './database';
+import { FLOOR_SESSION_IDS } from './floor-sessions';
 import { LoadResult, inRounds, load, median, medianRatio, medianResult } from './load';
 import { BenchReport, formatReport, tableRows } from './report';
 import { Server, startServer } from './servers';
@@ -84,6 +85,18 @@ async function main(): Promise<void> {
       { NODE_ENV: 'production' },
       '/',
     );
+    const baselineTwoWorkers = await start(
+      'baseline (2 workers)',
+      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench', 'hello-app.ts')],
+      { NODE_ENV: 'production', WORKERS: '2' },
+      '/',
+    );
+    const floor = await start(
+      'floor',
+      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench', 'stack-floor-app.ts')],
+      { NODE_ENV: 'production', SESSION_SECRET: secret },
+      '/login',
+    );
     const appEnv = (database: BenchDatabase, workers = 1) => ({
       NODE_ENV: 'production',
       // Production runs one worker per core by default; every figure but one is of one worker.
@@ -125,6 +138,14 @@ async function main(): Promise<void> {
     );
 
     const hello = () => load({ url: baseline.url, duration: ROUND_SECONDS });
+    const helloTwoWorkers = () => load({ url: baselineTwoWorkers.url, duration: ROUND_SECONDS });
+    const floorLogin = () => load({ url: `${floor.url}/login`, duration: ROUND_SECONDS });
+    const floorHome = () =>
+      load({
+        url: `${floor.url}/`,
+        duration: ROUND_SECONDS,
+        requests: [rotating(cookiesOf(FLOOR_SESSION_IDS))],
+      });
     const loginPage = () => load({ url: `${app.url}/login`, duration: ROUND_SECONDS });
     const cookiesOf = (sessionIds: string[]) => sessionIds.map((id) => sessionCookie(id, secret));
     const home = (server: Server, accounts: SeededAccount[]) => {
@@ -159,6 +180,9 @@ async function main(): Promise<void> {
     step('Warming up');
     await load({ url: baseline.url, duration: 2 });
     await load({ url: `${app.url}/login`, duration: 1 });
+    await helloTwoWorkers();
+    await floorLogin();
+    await floorHome();
     await homeSmall();
     await homeLarge();
     // Long enough for the second worker, which starts once the first listens.
@@ -167,14 +191,20 @@ async function main(): Promise<void> {
     await signIns(app, small.accounts)();
     await signIns(appLarge, large.accounts)();
 
-    step('Signed-in GET /: the baseline, then each database, then 2 workers, in each round');
+    step(
+      'Signed-in GET /: the baseline, the floor, each database, then 2 workers of the baseline ' +
+        'and of the app, in each round',
+    );
     const homeRounds = await inRounds(ROUNDS, {
       baseline: hello,
+      floor: floorHome,
       small: homeSmall,
       large: homeLarge,
+      baselineTwoWorkers: helloTwoWorkers,
       twoWorkers: homeTwoWorkers,
     });
     await appTwoWorkers.stop();
+    await baselineTwoWorkers.stop();
     step('Sign-in latency, one at a time, on each database in each round');
     const signInRounds = await inRounds(SIGN_IN_ROUNDS, {
       small: signIns(app, small.accounts),
@@ -182,9 +212,14 @@ async function main(): Promise<void> {
     });
     await appLarge.stop();
 
-    step('Anonymous GET /login against the baseline, in each round');
+    step('Anonymous GET /login against the baseline and the floor, in each round');
     const sessionsBefore = await small.database.countSessions();
-    const loginRounds = await inRounds(ROUNDS, { baseline: hello, app: loginPage });
+    const loginRounds = await inRounds(ROUNDS, {
+      baseline: hello,
+      floor: floorLogin,
+      app: loginPage,
+    });
+    await floor.stop();
     const sessionsWritten = (await small.database.countSessions()) - sessionsBefore;
     if (sessionsWritten > 0) {
       throw new Error(
@@ -281,6 +316,20 @@ async function main(): Promise<void> {
         ...loginRounds.baseline,
         ...accountRounds.baseline,
       ]),
+      floor: {
+        login: {
+          result: medianResult(loginRounds.floor),
+          ratio: medianRatio(loginRounds.floor, loginRounds.baseline, reqPerSec),
+        },
+        home: {
+          result: medianResult(homeRounds.floor),
+          ratio: medianRatio(homeRounds.floor, homeRounds.baseline, reqPerSec),
+        },
+      },
+      baselineTwoWorkers: {
+        result: medianResult(homeRounds.baselineTwoWorkers),
+        ratio: medianRatio(homeRounds.baselineTwoWorkers, homeRounds.baseline, reqPerSec),
+      },
       anonymousLogin: {
         result: medianResult(loginRounds.app),
         ratio: medianRatio(loginRounds.app, loginRounds.baseline, reqPerSec),
