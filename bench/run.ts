@@ -43,7 +43,7 @@ const SIGN_INS_PER_ROUND = 2;
 /** Reset requests: this many rounds of this many pairs (an existing address, an unknown one). */
 const RESET_ROUNDS = 5;
 const RESET_PAIRS = 20;
-/** A run takes about three minutes; one that takes this long is stuck, and is stopped. */
+/** A run takes about five minutes; one that takes this long is stuck, and is stopped. */
 const RUN_TIMEOUT_MS = 10 * 60 * 1000;
 
 async function main(): Promise<void> {
