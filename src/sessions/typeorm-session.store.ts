@@ -139,10 +139,6 @@ export class TypeormSessionStore extends UserSessionStoreBase {
     });
   }
 
-  onApplicationShutdown(): void {
-    this.lookup.close();
-  }
-
   override destroy(sid: string, callback?: Callback): void {
     this.settle(callback, async () => {
       await this.sessions.delete({ id: sid });
