@@ -54,6 +54,25 @@ describe('Two-factor sign-in with TOTP and recovery codes', () => {
     return browser;
   }
 
+  /**
+   * An account with two-factor on, and a browser waiting at its second step with the step's
+   * form token; the account's id, to change it meanwhile.
+   */
+  async function waitingWithTwoFactor(): Promise<{
+    secret: string;
+    browser: TestAgent;
+    token: string;
+    id: number;
+  }> {
+    const { person, secret } = await withTwoFactor();
+    const browser = await atSecondStep(person);
+    const token = csrfTokenIn((await browser.get('/login/two-factor').expect(200)).text);
+    const [{ id }] = await app.sut.sql<{ id: number }[]>('SELECT id FROM users WHERE email = ?', [
+      person.email,
+    ]);
+    return { secret, browser, token, id: Number(id) };
+  }
+
   const sendCode = (browser: TestAgent, code: string) =>
     submitForm(browser, '/login/two-factor', { code });
 
@@ -235,15 +254,10 @@ describe('Two-factor sign-in with TOTP and recovery codes', () => {
   });
 
   it('ends the step when the password changed since it began (a reset, say)', async () => {
-    const { person, secret } = await withTwoFactor();
-    const browser = await atSecondStep(person);
-    const token = csrfTokenIn((await browser.get('/login/two-factor').expect(200)).text);
-    const [{ id }] = await app.sut.sql<{ id: number }[]>('SELECT id FROM users WHERE email = ?', [
-      person.email,
-    ]);
+    const { secret, browser, token, id } = await waitingWithTwoFactor();
     await new Promise((resolve) => setTimeout(resolve, 5));
     await app.sut.usersService.changePassword(
-      Number(id),
+      id,
       '$2b$04$anotherhashanotherhashanotherhashanotherhashanotherha',
     );
 
@@ -258,13 +272,8 @@ describe('Two-factor sign-in with TOTP and recovery codes', () => {
   });
 
   it('ends the step when an operator disabled the account meanwhile, a right code too', async () => {
-    const { person, secret } = await withTwoFactor();
-    const browser = await atSecondStep(person);
-    const token = csrfTokenIn((await browser.get('/login/two-factor').expect(200)).text);
-    const [{ id }] = await app.sut.sql<{ id: number }[]>('SELECT id FROM users WHERE email = ?', [
-      person.email,
-    ]);
-    await app.sut.usersService.setDisabled(Number(id), true);
+    const { secret, browser, token, id } = await waitingWithTwoFactor();
+    await app.sut.usersService.setDisabled(id, true);
 
     const late = await browser
       .post('/login/two-factor')
