@@ -28,7 +28,12 @@ import type { MailOptions } from './infra/mail/mail.options';
 import { APP_LOGGER, AuditLog } from './observability/audit-log';
 import { createLogger, httpLogger } from './observability/logger';
 import { NestPinoLogger } from './observability/nest-logger';
-import { onlyWithSession, sessionLifetime, sessionMiddleware } from './sessions/session.middleware';
+import {
+  onlyWithSession,
+  saveBeforeRedirect,
+  sessionLifetime,
+  sessionMiddleware,
+} from './sessions/session.middleware';
 import { SESSION_STORE } from './sessions/sessions.module';
 
 const ROOT = join(__dirname, '..');
@@ -128,6 +133,7 @@ export function configureApp(
   app.use(
     onlyWithSession(
       sessionMiddleware(app.get<Store>(SESSION_STORE), sessionSecrets),
+      saveBeforeRedirect,
       sessionLifetime(config, audit),
       passport.session() as RequestHandler,
     ),

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Registration, csrfTokenIn, logIn, register, sessionCookie } from './helpers/forms';
 import { startTestApp, TestApp } from './helpers/test-app';
+import { turnOnTwoFactor } from './helpers/two-factor';
 import { sessionSecretFile } from '../src/config/session-secret';
 
 describe('Sessions', () => {
@@ -192,5 +194,80 @@ describe('Sessions across a restart', () => {
       await second.cleanup();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('A redirect that changes the session', () => {
+  let sut: TestApp;
+  let base: string;
+  let account: Registration;
+  let writes: number;
+
+  beforeAll(async () => {
+    sut = await startTestApp();
+    await sut.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(sut.app.getHttpServer().address() as AddressInfo).port}`;
+    account = await register(sut.agent());
+    const owner = sut.agent();
+    await logIn(owner, account.email, account.password);
+    await turnOnTwoFactor(owner, account.password);
+    // A store whose writes take a while, as a busy connection pool's can: a request that came
+    // before the write ended would not find the session.
+    const store = sut.sessionStore;
+    const set = store.set.bind(store);
+    store.set = (sid, session, callback) => {
+      writes += 1;
+      setTimeout(() => set(sid, session, callback), 300);
+    };
+  });
+
+  beforeEach(() => {
+    writes = 0;
+  });
+
+  afterAll(() => sut.cleanup());
+
+  it('is sent once the session is saved: a browser that follows at once finds it', async () => {
+    const login = await fetch(`${base}/login`);
+    const cookies = login.headers.getSetCookie().map((line) => line.split(';')[0]);
+    // The password step starts a session that waits for the code, then sends to the code's
+    // page. fetch resolves as soon as the head has come, as a browser follows a redirect.
+    const passwordStep = await fetch(`${base}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: cookies.join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        _csrf: csrfTokenIn(await login.text()),
+        email: account.email,
+        password: account.password,
+      }),
+    });
+    const sid = passwordStep.headers
+      .getSetCookie()
+      .find((line) => line.startsWith('sid='))
+      ?.split(';')[0];
+
+    const codeStep = await fetch(`${base}/login/two-factor`, {
+      redirect: 'manual',
+      headers: { cookie: [...cookies, sid].join('; ') },
+    });
+
+    expect(passwordStep.status).toBe(303);
+    expect(passwordStep.headers.get('location')).toBe('/login/two-factor');
+    expect(codeStep.status).toBe(200);
+    expect(await codeStep.text()).toContain('name="code"');
+    await passwordStep.text();
+  });
+
+  it('is sent at once, with nothing written, when the session did not change', async () => {
+    const agent = sut.agent();
+    const other = await register(agent);
+    expect((await logIn(agent, other.email, other.password)).status).toBe(303);
+    writes = 0;
+
+    // A signed-in browser that opens /login is sent home; its session stays as it was.
+    await agent.get('/login').expect(303).expect('Location', '/');
+
+    expect(writes).toBe(0);
   });
 });

@@ -2,7 +2,12 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Cookie } from 'express-session';
 import { loadConfig } from '../config/app-config';
 import type { AuditLog } from '../observability/audit-log';
-import { onlyWithSession, rememberSession, sessionLifetime } from './session.middleware';
+import {
+  onlyWithSession,
+  rememberSession,
+  saveBeforeRedirect,
+  sessionLifetime,
+} from './session.middleware';
 
 /** A request as the session middleware sees it: over HTTPS unless told, with these cookies. */
 const requestFactory = (method: string, cookie?: string, secure = true): Request =>
@@ -132,5 +137,78 @@ describe(sessionLifetime.name, () => {
 
     const end = (req.session.signedInAt as number) + 30 * DAY;
     expect(Math.abs((req.session.cookie.expires as Date).getTime() - end)).toBeLessThan(1000);
+  });
+});
+
+describe(saveBeforeRedirect.name, () => {
+  /** A request with a loaded session whose save answers `saveError`, and its response. */
+  function setUp(saveError?: Error) {
+    const events: string[] = [];
+    const session = {
+      passport: { user: 1 },
+      cookie: new Cookie(),
+      save: (callback: (error?: unknown) => void) => {
+        events.push('save');
+        setImmediate(() => callback(saveError));
+      },
+    };
+    const req = { sessionID: 'a', session } as unknown as Request;
+    const res = {
+      redirect: () => events.push('redirect'),
+    } as unknown as Response;
+    const next = jest.fn();
+    saveBeforeRedirect(req, res, next);
+    return { events, req, res, next };
+  }
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('redirects at once when the session is as it was loaded (its cookie aside)', () => {
+    const { events, req, res } = setUp();
+    req.session.cookie.expires = new Date(Date.now() + 1000);
+
+    res.redirect(303, '/');
+
+    expect(events).toEqual(['redirect']);
+  });
+
+  it('saves a changed session first, then redirects', async () => {
+    const { events, req, res } = setUp();
+    req.session.signedInAt = Date.now();
+
+    res.redirect(303, '/');
+    await settled();
+
+    expect(events).toEqual(['save', 'redirect']);
+  });
+
+  it('saves a session under a new id (a sign-in) first', async () => {
+    const { events, req, res } = setUp();
+    req.sessionID = 'b';
+
+    res.redirect(303, '/');
+    await settled();
+
+    expect(events).toEqual(['save', 'redirect']);
+  });
+
+  it('passes a failed save on as an error, and sends no redirect', async () => {
+    const failure = new Error('store down');
+    const { events, req, res, next } = setUp(failure);
+    req.session.signedInAt = Date.now();
+
+    res.redirect(303, '/');
+    await settled();
+
+    expect(events).toEqual(['save']);
+    expect(next).toHaveBeenLastCalledWith(failure);
+  });
+
+  it('redirects at once when the session was destroyed', () => {
+    const { events, req, res } = setUp();
+    (req as { session?: unknown }).session = undefined;
+
+    res.redirect(303, '/');
+
+    expect(events).toEqual(['redirect']);
   });
 });

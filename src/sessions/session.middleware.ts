@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { sign, unsign } from 'cookie-signature';
 import session, { Store } from 'express-session';
 import { AppConfig } from '../config/app-config';
@@ -140,6 +140,47 @@ export function sessionLifetime(config: AppConfig, audit: AuditLog): RequestHand
       next(error);
     });
   };
+}
+
+/**
+ * Saves a changed session before a redirect is sent, not after. express-session saves it when
+ * the answer ends, but sends the answer's head (the 303, and the cookie of a new session) first:
+ * a browser follows a redirect as soon as it has the head, and its next request could reach the
+ * store before the write and find no session, or the one before the change. Which it would
+ * depends on the store (a connection pool, or another worker, can read before a write ends).
+ * A session counts as changed as express-session judges it: a new id (sign-in regenerates it),
+ * or content other than what was loaded. Unchanged, the redirect goes at once and nothing is
+ * written. (After a sign-in, express-session still writes the session once more as the answer
+ * ends: it cannot tell that a session under a new id was saved already.)
+ */
+export function saveBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  const loadedId = req.sessionID;
+  const loaded = sessionContent(req.session);
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = (...args: unknown[]) => {
+    const current = req.session;
+    if (!current || (req.sessionID === loadedId && sessionContent(current) === loaded)) {
+      redirect(...args);
+      return;
+    }
+    current.save((error?: unknown) => {
+      if (error) {
+        next(error);
+        return;
+      }
+      redirect(...args);
+    });
+  };
+  next();
+}
+
+/** What express-session compares to tell a changed session: everything but its cookie. */
+function sessionContent(session: object | undefined): string | undefined {
+  return session === undefined
+    ? undefined
+    : JSON.stringify(session, function (this: unknown, key, value: unknown) {
+        return this === session && key === 'cookie' ? undefined : value;
+      });
 }
 
 /**

@@ -12,6 +12,8 @@ import type * as Mail from '../../src/infra/mail/mail.service';
 import type { MailOptions } from '../../src/infra/mail/mail.options';
 import type * as Housekeeping from '../../src/housekeeping/housekeeping.service';
 import type * as Sessions from '../../src/sessions/sessions.service';
+import type * as SessionStore from '../../src/sessions/session-store';
+import type { Store } from 'express-session';
 import type * as Users from '../../src/users/users.service';
 import { createTestDatabase, placeholders } from './test-database';
 
@@ -48,6 +50,8 @@ export interface TestApp {
   mail: Mail.MailService;
   /** This app's SessionsService, which no page calls yet. */
   sessionsService: Sessions.SessionsService;
+  /** The express-session store the app's session middleware uses (to slow a write, say). */
+  sessionStore: Store;
   /** This app's HousekeepingService, to run it now rather than on its timer. */
   housekeeping: Housekeeping.HousekeepingService;
   /** A client that keeps cookies, like one browser. */
@@ -95,6 +99,7 @@ export async function startTestApp(
     users: typeof Users;
     mail: typeof Mail;
     sessions: typeof Sessions;
+    sessionStore: typeof SessionStore;
     housekeeping: typeof Housekeeping;
     typeorm: typeof import('typeorm');
   };
@@ -106,6 +111,7 @@ export async function startTestApp(
       users: require('../../src/users/users.service') as typeof Users,
       mail: require('../../src/infra/mail/mail.service') as typeof Mail,
       sessions: require('../../src/sessions/sessions.service') as typeof Sessions,
+      sessionStore: require('../../src/sessions/session-store') as typeof SessionStore,
       housekeeping: require('../../src/housekeeping/housekeeping.service') as typeof Housekeeping,
       typeorm: require('typeorm') as typeof import('typeorm'),
     };
@@ -160,6 +166,7 @@ export async function startTestApp(
     usersService: app.get(modules.users.UsersService),
     mail: app.get(modules.mail.MailService),
     sessionsService: app.get(modules.sessions.SessionsService),
+    sessionStore: app.get<Store>(modules.sessionStore.SESSION_STORE),
     housekeeping: app.get(modules.housekeeping.HousekeepingService),
     agent: () => request.agent(app.getHttpServer()),
     logs: () => logLines.map((line) => JSON.parse(line) as LogLine),
