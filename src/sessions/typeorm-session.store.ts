@@ -139,6 +139,10 @@ export class TypeormSessionStore extends UserSessionStoreBase {
     });
   }
 
+  onApplicationShutdown(): void {
+    this.lookup.close();
+  }
+
   override destroy(sid: string, callback?: Callback): void {
     this.settle(callback, async () => {
       await this.sessions.delete({ id: sid });
