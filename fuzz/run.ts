@@ -62,9 +62,7 @@ async function main(): Promise<void> {
   const options = readOptions();
   const storage = await createStorage(options.database);
   try {
-    console.log(
-      `Fuzzing with seed ${options.seed} (replay: FUZZ_SEED=${options.seed} npm run fuzz)`,
-    );
+    console.log(`FUZZ_SEED=${options.seed} (the same value sends the same cases again)`);
     console.log(`Storage: ${storage.description}`);
     const run = await fuzz(storage, options);
 
@@ -219,7 +217,7 @@ function report(run: Run, failures: Failure[], { seed, cases }: Options): void {
     console.log(printable(answer.head, 4000));
   }
   const requests = sent.reduce((sum, { built }) => sum + built.methods.length, 0);
-  console.log(`\n${sent.length} cases, ${requests} requests in ${run.seconds} s (seed ${seed})`);
+  console.log(`\n${sent.length} cases, ${requests} requests in ${run.seconds} s`);
   console.log(
     `Answers: ${tally(sent, ({ answer }) => answerKeys(answer.statuses, answer.outcome))}`,
   );
@@ -228,9 +226,12 @@ function report(run: Run, failures: Failure[], { seed, cases }: Options): void {
   if (failures.length > 0) {
     console.log(`\n${failures.length} failure(s):\n`);
     console.log(failures.map((failure) => formatFailure(failure, seed)).join('\n\n'));
-  } else {
-    console.log('\nNo failure.');
   }
+  // The closing count, as test runners print it: a case fails when a failure names it; a
+  // failure that names no case (the app stopped answering, say) counts once.
+  const failed = new Set(failures.flatMap((failure) => failure.cases));
+  const unnamed = failures.filter((failure) => failure.cases.length === 0).length;
+  console.log(`\nFuzz: ${sent.length - failed.size} passed, ${failed.size + unnamed} failed`);
 }
 
 /** Each status of an answer, or how it ended when it has none. */
