@@ -202,6 +202,7 @@ describe('A redirect that changes the session', () => {
   let base: string;
   let account: Registration;
   let writes: number;
+  let failWrites: boolean;
 
   beforeAll(async () => {
     sut = await startTestApp();
@@ -217,12 +218,17 @@ describe('A redirect that changes the session', () => {
     const set = store.set.bind(store);
     store.set = (sid, session, callback) => {
       writes += 1;
+      if (failWrites) {
+        callback?.(new Error('the store is down'));
+        return;
+      }
       setTimeout(() => set(sid, session, callback), 300);
     };
   });
 
   beforeEach(() => {
     writes = 0;
+    failWrites = false;
   });
 
   afterAll(() => sut.cleanup());
@@ -269,5 +275,18 @@ describe('A redirect that changes the session', () => {
     await agent.get('/login').expect(303).expect('Location', '/');
 
     expect(writes).toBe(0);
+  });
+
+  it('is not sent when the session cannot be saved: an error page instead', async () => {
+    const agent = sut.agent();
+    failWrites = true;
+
+    // The password step's session is first written by the redirect to the code's page.
+    const res = await logIn(agent, account.email, account.password);
+
+    expect(res.status).toBe(500);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.text).toContain('Something went wrong');
+    expect(res.text).not.toContain('the store is down');
   });
 });
