@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { aRegistration, csrfTokenIn } from './helpers/forms';
 import { rawRequest } from './helpers/raw-request';
@@ -207,8 +206,7 @@ describe('Bad input', () => {
     let port: number;
 
     beforeAll(async () => {
-      await sut.app.listen(0, '127.0.0.1');
-      port = (sut.app.getHttpServer().address() as AddressInfo).port;
+      port = Number(new URL(await sut.listen()).port);
     });
 
     it.each([

@@ -1,6 +1,5 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Registration, csrfTokenIn, logIn, register, sessionCookie } from './helpers/forms';
 import { startTestApp, TestApp } from './helpers/test-app';
@@ -206,8 +205,7 @@ describe('A redirect that changes the session', () => {
 
   beforeAll(async () => {
     sut = await startTestApp();
-    await sut.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(sut.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await sut.listen();
     account = await register(sut.agent());
     const owner = sut.agent();
     await logIn(owner, account.email, account.password);

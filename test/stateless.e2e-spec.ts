@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { sendAnonymousTraffic } from './helpers/anonymous-traffic';
 import { logIn, register } from './helpers/forms';
 import { startTestApp, TestApp } from './helpers/test-app';
@@ -12,8 +11,7 @@ describe('Signed-out visitors cost no server state', () => {
 
   beforeAll(async () => {
     sut = await startTestApp();
-    await sut.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(sut.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await sut.listen();
   });
 
   afterAll(() => sut.cleanup());

@@ -1,5 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -56,6 +57,11 @@ export interface TestApp {
   housekeeping: Housekeeping.HousekeepingService;
   /** A client that keeps cookies, like one browser. */
   agent(): TestAgent;
+  /**
+   * Listens on a free port of 127.0.0.1, for clients other than supertest (fetch, raw sockets);
+   * its base URL, such as `http://127.0.0.1:41234`.
+   */
+  listen(): Promise<string>;
   /** Every JSON line the app has logged so far, parsed. */
   logs(): LogLine[];
   /** Runs SQL on the app's database, with `?` placeholders whatever the engine. */
@@ -169,6 +175,10 @@ export async function startTestApp(
     sessionStore: app.get<Store>(modules.sessionStore.SESSION_STORE),
     housekeeping: app.get(modules.housekeeping.HousekeepingService),
     agent: () => request.agent(app.getHttpServer()),
+    listen: async () => {
+      await app.listen(0, '127.0.0.1');
+      return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    },
     logs: () => logLines.map((line) => JSON.parse(line) as LogLine),
     sql,
     countRows: async (table, where = '1 = 1', params = []) => {
